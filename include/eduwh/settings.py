@@ -1,0 +1,86 @@
+"""Settings: every knob comes from the environment, with embedded-first defaults.
+
+Nothing secret lives in code. Secrets that the embedded default needs (the pseudonym
+key) are generated once into the state folder, which git ignores.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ROLES = ("eduwh_loader", "eduwh_transformer", "eduwh_reader")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    warehouse_dsn: str | None  # None: the embedded server
+    pg_port: int
+    agency_code: str
+    motcua_base_url: str | None
+    motcua_client_id: str
+    motcua_client_secret: str | None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        home = Path(_env("EDUWH_HOME", str(PROJECT_ROOT / ".eduwh"))).resolve()
+        return cls(
+            home=home,
+            warehouse_dsn=_env("WAREHOUSE_DSN"),
+            pg_port=int(_env("EDUWH_PG_PORT", "54329")),
+            agency_code=_env("EDUWH_AGENCY_CODE", "000.23.34.H48"),
+            motcua_base_url=_env("MOTCUA_BASE_URL"),
+            motcua_client_id=_env("MOTCUA_CLIENT_ID", "eduwh"),
+            motcua_client_secret=_env("MOTCUA_CLIENT_SECRET"),
+        )
+
+    @property
+    def embedded(self) -> bool:
+        return self.warehouse_dsn is None
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+    def pseudonym_key(self) -> str:
+        """The key of the keyed pseudonyms; `EDUWH_PSEUDONYM_KEY`, else one made once here."""
+        configured = _env("EDUWH_PSEUDONYM_KEY")
+        if configured:
+            return configured
+        key_file = self.home / "secrets" / "pseudonym.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+def airflow_environment(settings: Settings) -> dict[str, str]:
+    """The environment Airflow and Cosmos run with locally (state under EDUWH_HOME)."""
+    airflow_home = settings.airflow_home
+    return {
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
+        "AIRFLOW__COSMOS__CACHE_DIR": str(settings.home / "cosmos"),
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "DO_NOT_TRACK": "1",
+        "SCARF_ANALYTICS": "false",
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT / "dbt_project"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "EDUWH_HOME": str(settings.home),
+    }

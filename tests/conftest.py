@@ -1,0 +1,53 @@
+"""Shared fixtures: a real embedded PostgreSQL per test session, fresh databases on demand.
+
+Each pytest session gets its own state folder and a free port, so parallel sessions
+(and a developer's own `make run` warehouse) never meet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+import socket
+
+import psycopg
+import pytest
+
+from eduwh import warehouse
+from eduwh.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    """Settings of this test session, its embedded warehouse started and bootstrapped."""
+    home = tmp_path_factory.mktemp("eduwh_home")
+    os.environ.pop("WAREHOUSE_DSN", None)
+    os.environ["EDUWH_HOME"] = str(home)
+    os.environ["EDUWH_PG_PORT"] = str(free_port())
+    os.environ.setdefault("EDUWH_PSEUDONYM_KEY", "test-pseudonym-key")
+    session_settings = Settings.from_env()
+    warehouse.ensure(session_settings)
+    yield session_settings
+    warehouse.stop(session_settings)
+
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def fresh_settings(settings) -> Settings:
+    """Settings pointing at a new, empty, bootstrapped database on the session's server."""
+    name = f"eduwh_test_{os.getpid()}_{next(_database_numbers)}"
+    with psycopg.connect(warehouse.admin_dsn(settings), autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    dsn = warehouse.admin_dsn(settings).rsplit("/", 1)[0] + f"/{name}"
+    isolated = dataclasses.replace(settings, warehouse_dsn=dsn)
+    warehouse.ensure(isolated)
+    return isolated
