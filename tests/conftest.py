@@ -10,12 +10,23 @@ import dataclasses
 import itertools
 import os
 import socket
+import subprocess
+import tempfile
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from eduwh import warehouse
-from eduwh.settings import Settings
+# Before anything imports Airflow: this session's own state folder, Airflow home included.
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="eduwh-test-"))
+os.environ["EDUWH_HOME"] = str(_SESSION_HOME)
+os.environ.pop("WAREHOUSE_DSN", None)
+os.environ.setdefault("EDUWH_PSEUDONYM_KEY", "test-pseudonym-key")
+
+from eduwh import warehouse  # noqa: E402
+from eduwh.settings import Settings, airflow_environment  # noqa: E402
+
+os.environ.update(airflow_environment(Settings.from_env()))
 
 
 def free_port() -> int:
@@ -25,13 +36,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory) -> Settings:
+def settings() -> Settings:
     """Settings of this test session, its embedded warehouse started and bootstrapped."""
-    home = tmp_path_factory.mktemp("eduwh_home")
-    os.environ.pop("WAREHOUSE_DSN", None)
-    os.environ["EDUWH_HOME"] = str(home)
     os.environ["EDUWH_PG_PORT"] = str(free_port())
-    os.environ.setdefault("EDUWH_PSEUDONYM_KEY", "test-pseudonym-key")
     session_settings = Settings.from_env()
     warehouse.ensure(session_settings)
     yield session_settings
@@ -51,3 +58,11 @@ def fresh_settings(settings) -> Settings:
     isolated = dataclasses.replace(settings, warehouse_dsn=dsn)
     warehouse.ensure(isolated)
     return isolated
+
+
+@pytest.fixture(scope="session")
+def airflow_db(settings) -> Path:
+    """This session's Airflow metadata database, migrated (SQLite under the state folder)."""
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["airflow", "db", "migrate"], check=True, capture_output=True)
+    return settings.airflow_home

@@ -11,8 +11,16 @@ from eduwh.settings import Settings
 from eduwh.warehouse.bootstrap import bootstrap
 from eduwh.warehouse.embedded import EmbeddedServer, WarehouseError
 
-__all__ = ["WarehouseError", "admin_dsn", "role_dsn", "connect", "ensure", "server", "stop",
-           "status"]
+__all__ = [
+    "WarehouseError",
+    "admin_dsn",
+    "role_dsn",
+    "connect",
+    "ensure",
+    "server",
+    "stop",
+    "status",
+]
 
 
 def server(settings: Settings) -> EmbeddedServer:

@@ -29,16 +29,25 @@ def bootstrap(admin_dsn: str) -> None:
         database = conn.info.dbname
         for role in (LOADER, TRANSFORMER, READER):
             _ensure_role(conn, role)
-            conn.execute(sql.SQL("grant connect on database {} to {}").format(
-                sql.Identifier(database), sql.Identifier(role)))
+            conn.execute(
+                sql.SQL("grant connect on database {} to {}").format(
+                    sql.Identifier(database), sql.Identifier(role)
+                )
+            )
         # The admin must be a member to hand schemas to these roles on managed servers.
         for role in (LOADER, TRANSFORMER):
             conn.execute(sql.SQL("grant {} to current_user").format(sql.Identifier(role)))
         for schema, owner in SCHEMA_OWNERS.items():
-            conn.execute(sql.SQL("create schema if not exists {} authorization {}").format(
-                sql.Identifier(schema), sql.Identifier(owner)))
-            conn.execute(sql.SQL("alter schema {} owner to {}").format(
-                sql.Identifier(schema), sql.Identifier(owner)))
+            conn.execute(
+                sql.SQL("create schema if not exists {} authorization {}").format(
+                    sql.Identifier(schema), sql.Identifier(owner)
+                )
+            )
+            conn.execute(
+                sql.SQL("alter schema {} owner to {}").format(
+                    sql.Identifier(schema), sql.Identifier(owner)
+                )
+            )
         conn.execute(sql.SQL("revoke create on schema public from public"))
         _grant_reads(conn, ["raw", "meta"], grantee=TRANSFORMER, creators=[LOADER])
         _grant_reads(conn, ["marts"], grantee=READER, creators=[TRANSFORMER])
@@ -62,6 +71,8 @@ def _grant_reads(conn, schemas: list[str], grantee: str, creators: list[str]) ->
         conn.execute(sql.SQL("grant usage on schema {} to {}").format(ident, who))
         conn.execute(sql.SQL("grant select on all tables in schema {} to {}").format(ident, who))
         for creator in creators:
-            conn.execute(sql.SQL(
-                "alter default privileges for role {} in schema {} grant select on tables to {}"
-            ).format(sql.Identifier(creator), ident, who))
+            conn.execute(
+                sql.SQL(
+                    "alter default privileges for role {} in schema {} grant select on tables to {}"
+                ).format(sql.Identifier(creator), ident, who)
+            )

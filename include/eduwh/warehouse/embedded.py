@@ -12,10 +12,9 @@ import os
 import socket
 import subprocess
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-import warnings
 
 with warnings.catch_warnings():  # the package warns about XDG_RUNTIME_DIR on import
     warnings.simplefilter("ignore")
@@ -63,8 +62,18 @@ class EmbeddedServer:
             )
         options = f"-h 127.0.0.1 -p {self.port} -c unix_socket_directories=''"
         result = self._run(
-            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data_dir),
-            "-l", str(self.log_file), "-o", options, check=False,
+            "pg_ctl",
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-o",
+            options,
+            check=False,
         )
         if result.returncode != 0:
             raise WarehouseError(
@@ -87,8 +96,15 @@ class EmbeddedServer:
         if (self.data_dir / "PG_VERSION").exists():
             return
         self._run(
-            "initdb", "-D", str(self.data_dir), "-U", SUPERUSER, "--auth=trust",
-            "--encoding=UTF8", "--no-locale", "--no-instructions",
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-instructions",
         )
 
     def _prepare_for_system_user(self) -> None:
@@ -118,7 +134,12 @@ class EmbeddedServer:
         # Files, not pipes: the postmaster that pg_ctl forks would hold a pipe open.
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             code = subprocess.run(
-                command, stdout=out, stderr=err, text=True, cwd="/", stdin=subprocess.DEVNULL,
+                command,
+                stdout=out,
+                stderr=err,
+                text=True,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
             ).returncode
             out.seek(0)
             err.seek(0)

@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Each installs what it
+# needs (uv, the locked environment, Airflow's metadata, the dbt manifest) and skips
+# what is already there.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --frozen
+export EDUWH_HOME ?= $(CURDIR)/.eduwh
+
+.PHONY: run test lint bench up setup clean
+
+run: setup
+	$(RUN) eduwh run --as-of 2019-12-06
+
+test: setup lint
+	$(RUN) pytest
+
+lint: .venv/.synced
+	$(RUN) ruff check include dags plugins tests bench
+	$(RUN) ruff format --check include dags plugins tests bench
+	$(RUN) sqlfluff lint dbt_project/models dbt_project/snapshots dbt_project/tests
+
+bench: setup
+	@for b in bench/*/run.py; do echo "== $$b"; $(RUN) python $$b || exit 1; done
+
+up: setup
+	$(RUN) eduwh up
+
+setup: .venv/.synced
+	$(RUN) eduwh setup
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+clean:
+	-$(RUN) eduwh warehouse stop
+	rm -rf .eduwh .venv .tools

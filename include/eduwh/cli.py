@@ -1,0 +1,151 @@
+"""The `eduwh` command: warehouse, sandbox, setup, the nightly run and the report.
+
+Errors an operator can act on are printed as one line and exit non-zero; tracebacks
+are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from eduwh.settings import Settings, airflow_environment
+
+
+class UserError(RuntimeError):
+    """Something the user can fix: printed as one line, exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    os.environ.update(airflow_environment(settings))
+    try:
+        return args.handler(settings, args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the one place that turns errors into messages
+        if not _is_user_error(error):
+            raise
+        print(f"eduwh: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _is_user_error(error: Exception) -> bool:
+    from eduwh.warehouse import WarehouseError
+
+    known = (UserError, WarehouseError)
+    try:
+        from eduwh.sources.http import SourceUnavailable
+
+        known += (SourceUnavailable,)
+    except ImportError:
+        pass
+    return isinstance(error, known)
+
+
+# -- warehouse ------------------------------------------------------------------
+def _warehouse(settings: Settings, args) -> int:
+    from eduwh import warehouse
+
+    if args.action == "start":
+        print(warehouse.ensure(settings))
+        print(warehouse.admin_dsn(settings))
+    elif args.action == "stop":
+        print(warehouse.stop(settings))
+    elif args.action == "status":
+        print(warehouse.status(settings))
+    elif args.action == "url":
+        print(warehouse.admin_dsn(settings))
+    return 0
+
+
+# -- setup ----------------------------------------------------------------------
+def _setup(settings: Settings, args) -> int:
+    from eduwh.setup import setup
+
+    setup(settings, force=args.force)
+    return 0
+
+
+# -- sandbox --------------------------------------------------------------------
+def _sandbox(settings: Settings, args) -> int:
+    from eduwh.sandbox import cli as sandbox_cli
+
+    if args.action == "generate":
+        sandbox_cli.generate_main(Path(args.out))
+    else:
+        sandbox_cli.serve_main(Path(args.data), args.clock, args.faults, args.port)
+    return 0
+
+
+# -- run and report -------------------------------------------------------------
+def _run(settings: Settings, args) -> int:
+    from eduwh.main_job import run_main_job
+
+    return run_main_job(settings, as_of=args.as_of, data=args.data, faults=args.faults)
+
+
+def _report(settings: Settings, args) -> int:
+    from eduwh.report.cli import report_main
+
+    return report_main(settings, args)
+
+
+def _airflow(settings: Settings, args) -> int:
+    """`eduwh airflow ...`: Airflow's own CLI with the project's environment."""
+    os.execvp("airflow", ["airflow", *args.rest])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eduwh", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    wh = commands.add_parser("warehouse", help="the warehouse server (embedded or WAREHOUSE_DSN)")
+    wh.add_argument("action", choices=["start", "stop", "status", "url"])
+    wh.set_defaults(handler=_warehouse)
+
+    st = commands.add_parser("setup", help="Airflow metadata, dbt manifest (idempotent)")
+    st.add_argument("--force", action="store_true", help="redo every step")
+    st.set_defaults(handler=_setup)
+
+    sb = commands.add_parser("sandbox", help="local stand-ins of the source systems")
+    sb_actions = sb.add_subparsers(dest="action", required=True)
+    gen = sb_actions.add_parser("generate", help="write the built-in Quảng Ngãi 2019 data set")
+    gen.add_argument("--out", required=True)
+    serve = sb_actions.add_parser("serve", help="serve a data set over HTTP on 127.0.0.1")
+    serve.add_argument("--data", required=True)
+    serve.add_argument("--clock", help="answer as of this time (default: end of as_of day)")
+    serve.add_argument("--faults", default="none", help="fault profile: none, bad-night")
+    serve.add_argument("--port", type=int, default=8700)
+    sb.set_defaults(handler=_sandbox)
+
+    run = commands.add_parser("run", help="the main job: extract-load, build, check, figures")
+    run.add_argument("--as-of", required=True, help="report date, YYYY-MM-DD")
+    run.add_argument("--data", help="sandbox data set folder (default: the built-in 2019 set)")
+    run.add_argument("--faults", default="none", help="sandbox fault profile")
+    run.set_defaults(handler=_run)
+
+    rp = commands.add_parser("report", help="the annual report from the marts")
+    rp.add_argument("--year", type=int, required=True)
+    rp.add_argument("--as-of", required=True)
+    rp.add_argument("--format", choices=["json", "docx", "html"], default="json")
+    rp.add_argument("--out", help="folder for docx/html")
+    rp.add_argument(
+        "--allow-failed-checks",
+        action="store_true",
+        help="publish even if the checkpoint failed; every output is marked unchecked",
+    )
+    rp.set_defaults(handler=_report)
+
+    af = commands.add_parser("airflow", help="Airflow's CLI with the project's environment")
+    af.add_argument("rest", nargs=argparse.REMAINDER)
+    af.set_defaults(handler=_airflow)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

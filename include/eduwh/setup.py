@@ -1,0 +1,79 @@
+"""One-time, idempotent setup of the local stack: Airflow's metadata, the dbt manifest.
+
+Each step leaves a stamp in the state folder; a second call skips what is done. The
+dbt manifest is rebuilt whenever a file of the dbt project changed, so that Cosmos
+always renders the DAGs from the current project without calling dbt while parsing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment
+
+DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+
+
+def setup(settings: Settings, force: bool = False) -> None:
+    stamps = settings.home / "setup"
+    stamps.mkdir(parents=True, exist_ok=True)
+    _step(
+        stamps / f"airflow-db-{_airflow_version()}",
+        force,
+        "Airflow metadata database",
+        lambda: _migrate_airflow(settings),
+    )
+    _step(
+        stamps / f"dbt-manifest-{_tree_hash(DBT_PROJECT)}",
+        force,
+        "dbt manifest",
+        lambda: _parse_dbt(settings),
+    )
+
+
+def _step(stamp: Path, force: bool, name: str, action) -> None:
+    if stamp.exists() and not force:
+        print(f"setup: {name}: up to date")
+        return
+    print(f"setup: {name} ...", flush=True)
+    action()
+    for old in stamp.parent.glob(stamp.name.rsplit("-", 1)[0] + "-*"):
+        old.unlink()
+    stamp.touch()
+    print(f"setup: {name}: done")
+
+
+def _migrate_airflow(settings: Settings) -> None:
+    env = {**os.environ, **airflow_environment(settings)}
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["airflow", "db", "migrate"], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"airflow db migrate failed:\n{result.stderr[-3000:]}")
+
+
+def _parse_dbt(settings: Settings) -> None:
+    if not (DBT_PROJECT / "dbt_project.yml").exists():
+        print("setup: no dbt project yet, skipping the manifest")
+        return
+    from eduwh.warehouse.dbt import parse_manifest
+
+    parse_manifest(settings)
+
+
+def _airflow_version() -> str:
+    from importlib.metadata import version
+
+    return version("apache-airflow")
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    skipped = {"target", "logs", "dbt_packages"}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not skipped & set(path.relative_to(folder).parts):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
