@@ -1,0 +1,80 @@
+"""What the DAG files share: schedule, defaults, pools, Assets, the alert callback.
+
+DAG files stay declarative; this module must stay cheap to import (no database, no
+subprocess, no dbt) because the DAG processor imports it on every parse.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.request
+from datetime import datetime, timedelta
+
+import pendulum
+from airflow.sdk import Asset
+from airflow.timetables.trigger import CronTriggerTimetable
+
+LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
+NIGHTLY = CronTriggerTimetable("0 1 * * *", timezone=LOCAL_TZ)
+START_DATE = pendulum.datetime(2019, 1, 1, tz=LOCAL_TZ)
+
+# One pool per source system: a backfill cannot hammer a system the Department does not own.
+POOLS = {
+    "motcua": (2, "one-stop portal API calls"),
+    "eoffice": (2, "e-Office API calls"),
+    "csdl_moet": (2, "csdl.moet export downloads"),
+    "sis": (2, "SMAS / vnEdu drop folder"),
+}
+
+# What each source DAG lands; the warehouse DAG is scheduled on them.
+MOTCUA_DOSSIERS = Asset(name="raw.motcua__hoso", uri="eduwh://raw/motcua__hoso")
+MOTCUA_CATALOGUE = Asset(name="raw.motcua__thutuc", uri="eduwh://raw/motcua__thutuc")
+
+log = logging.getLogger("eduwh.alerts")
+
+
+def alert_on_failure(context) -> None:
+    """Tell the operator on call: DAG, task, date and the error's first line."""
+    ti = context.get("task_instance") or context.get("ti")
+    error = context.get("exception")
+    first_line = str(error).strip().splitlines()[0] if error else "unknown error"
+    alert = {
+        "dag": getattr(ti, "dag_id", None),
+        "task": getattr(ti, "task_id", None),
+        "date": str(context.get("logical_date") or context.get("run_id")),
+        "error": first_line,
+    }
+    log.error("EDUWH ALERT %s", json.dumps(alert, ensure_ascii=False))
+    webhook = os.environ.get("EDUWH_ALERT_WEBHOOK")
+    if webhook:
+        request = urllib.request.Request(
+            webhook,
+            data=json.dumps(alert, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=10).close()
+        except OSError as failure:  # an alert must never hide the original failure
+            log.error("EDUWH ALERT webhook failed: %s", failure)
+
+
+DEFAULT_ARGS = {
+    "owner": "eduwh",
+    "retries": 3,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+    "execution_timeout": timedelta(hours=2),
+    "on_failure_callback": alert_on_failure,
+}
+
+
+def night_end(logical_date: datetime) -> datetime:
+    """The exclusive end of the night a run extracts: local midnight of its logical date.
+
+    The 01:00 run of 7 December extracts everything changed before 7 December 00:00.
+    """
+    local = pendulum.instance(logical_date).in_timezone(LOCAL_TZ)
+    return local.start_of("day")

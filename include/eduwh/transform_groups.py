@@ -1,0 +1,53 @@
+"""Cosmos task groups for the warehouse DAG, one per domain, from the parsed manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from airflow.sdk import TaskGroup, task
+
+from eduwh.settings import PROJECT_ROOT, Settings
+
+DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+
+
+def manifest_path(settings: Settings) -> Path:
+    return settings.home / "dbt" / "target" / "manifest.json"
+
+
+def domain_task_group(domain: str):
+    """dbt models tagged with the domain (and the shared ones they need), seeds and tests."""
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+    manifest = manifest_path(Settings.from_env())
+    if not manifest.exists():
+        # Parsing must not call dbt: without a manifest the group says what to do.
+        with TaskGroup(group_id=domain) as group:
+
+            @task(task_id="manifest_missing")
+            def manifest_missing():
+                raise RuntimeError(f"no dbt manifest at {manifest}: run `eduwh setup`")
+
+            manifest_missing()
+        return group
+    return DbtTaskGroup(
+        group_id=domain,
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT, manifest_path=manifest, project_name="eduwh"
+        ),
+        profile_config=ProfileConfig(
+            profile_name="eduwh",
+            target_name="warehouse",
+            profiles_yml_filepath=DBT_PROJECT / "profiles.yml",
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            select=[f"tag:{domain}+", f"+tag:{domain}"],
+            test_behavior=TestBehavior.AFTER_EACH,
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER
+        ),
+        operator_args={"install_deps": False},
+    )
