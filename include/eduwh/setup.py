@@ -8,6 +8,7 @@ always renders the DAGs from the current project without calling dbt while parsi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -47,11 +48,24 @@ def _step(stamp: Path, force: bool, name: str, action) -> None:
 
 
 def _migrate_airflow(settings: Settings) -> None:
-    env = {**os.environ, **airflow_environment(settings)}
+    """Migrate Airflow's metadata and create one pool per source system."""
+    from eduwh.orchestration import POOLS
+
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["airflow", "db", "migrate"], env=env, capture_output=True, text=True)
+    pools = settings.airflow_home / "pools.json"
+    pools.write_text(json.dumps({
+        name: {"slots": slots, "description": description, "include_deferred": False}
+        for name, (slots, description) in POOLS.items()
+    }))
+    _airflow(settings, "db", "migrate")
+    _airflow(settings, "pools", "import", str(pools))
+
+
+def _airflow(settings: Settings, *args: str) -> None:
+    env = {**os.environ, **airflow_environment(settings)}
+    result = subprocess.run(["airflow", *args], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"airflow db migrate failed:\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"airflow {' '.join(args)} failed:\n{result.stderr[-3000:]}")
 
 
 def _parse_dbt(settings: Settings) -> None:
