@@ -30,6 +30,7 @@ def eduwh_warehouse():
     def figures() -> dict:
         """The figures of the as-of date the build was asked for (from the marts)."""
         from eduwh.report.figures import figures_for_build
+
         from eduwh.settings import Settings
 
         return figures_for_build(Settings.from_env())

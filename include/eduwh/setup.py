@@ -53,10 +53,14 @@ def _migrate_airflow(settings: Settings) -> None:
 
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     pools = settings.airflow_home / "pools.json"
-    pools.write_text(json.dumps({
-        name: {"slots": slots, "description": description, "include_deferred": False}
-        for name, (slots, description) in POOLS.items()
-    }))
+    pools.write_text(
+        json.dumps(
+            {
+                name: {"slots": slots, "description": description, "include_deferred": False}
+                for name, (slots, description) in POOLS.items()
+            }
+        )
+    )
     _airflow(settings, "db", "migrate")
     _airflow(settings, "pools", "import", str(pools))
 
