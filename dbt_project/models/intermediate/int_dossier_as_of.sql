@@ -1,0 +1,115 @@
+{#-
+    THE place where the figures' definitions (contracts/motcua.md, "Figures") live.
+    One row per dossier and as-of date asked for (var `report_as_of_dates`).
+
+    Period P = 1 January of the as-of date's year .. the as-of date, inclusive. Every
+    comparison is between local calendar dates, never times of day.
+-#}
+
+with
+
+dossiers as (
+
+    select
+        dossier_code,
+        agency_code,
+        procedure_code,
+        field_code,
+        field_name,
+        channel_code,
+        return_method_code,
+        status_group,
+        {{ local_date('received_at') }} as received_date,
+        {{ local_date('due_at') }} as due_date,
+        {{ local_date('finished_at') }} as finished_date
+    from {{ ref('int_dossiers') }}
+
+),
+
+as_of_dates as (
+
+    {{ report_as_of_dates() }}
+
+),
+
+dossier_periods as (
+
+    select
+        dossiers.*,
+        as_of_dates.as_of_date,
+        extract(year from as_of_dates.as_of_date)::int as report_year,
+        date_trunc('year', as_of_dates.as_of_date)::date as period_start_date
+    from dossiers
+    cross join as_of_dates
+
+),
+
+received as (
+
+    select
+        *,
+        case
+            when
+                received_date is null
+                or status_group is null
+                or status_group = 'not_received'
+                then 'not_received'
+            when received_date > as_of_date then 'received_after_as_of'
+            when received_date >= period_start_date then 'received_new'
+            when finished_date < period_start_date then 'finished_before_period'
+            else 'carried_over'
+        end as receipt_class,
+        coalesce(finished_date <= as_of_date, false) as is_finished
+    from dossier_periods
+
+),
+
+outcomes as (
+
+    select
+        *,
+        receipt_class in ('received_new', 'carried_over') as is_counted,
+        case
+            when receipt_class not in ('received_new', 'carried_over') then null
+            -- finished by the as-of date: its latest status says how
+            when is_finished and status_group in ('resolved', 'withdrawn', 'stopped')
+                then status_group
+            -- not finished by the as-of date, whatever its later status (and, so that
+            -- received = resolved + in_progress + withdrawn + stopped always holds, a
+            -- finish date on a dossier whose latest status is not final)
+            else 'in_progress'
+        end as outcome
+    from received
+
+)
+
+select
+    dossier_code,
+    as_of_date,
+    report_year,
+    period_start_date,
+    agency_code,
+    procedure_code,
+    field_code,
+    field_name,
+    channel_code,
+    return_method_code,
+    status_group,
+    received_date,
+    due_date,
+    finished_date,
+    receipt_class,
+    is_counted,
+    outcome,
+    -- a dossier without a due date cannot be shown on time: late / overdue
+    case
+        when outcome = 'resolved' and finished_date < due_date then 'early'
+        when outcome = 'resolved' and finished_date = due_date then 'on_time'
+        when outcome = 'resolved' then 'late'
+        when outcome = 'in_progress' and due_date >= as_of_date then 'within_due'
+        when outcome = 'in_progress' then 'overdue'
+    end as timeliness,
+    coalesce(is_counted and receipt_class = 'received_new' and channel_code = '3', false)
+        as is_received_via_bcci,
+    coalesce(outcome = 'resolved' and return_method_code = '1', false) as is_returned_via_bcci
+from outcomes

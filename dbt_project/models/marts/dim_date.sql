@@ -1,0 +1,36 @@
+with
+
+days as (
+
+    select day::date as date_day
+    from generate_series(
+        '{{ var("date_spine_start") }}'::date,
+        '{{ var("date_spine_end") }}'::date,
+        interval '1 day'
+    ) as spine (day)
+
+)
+
+select
+    date_day,
+    (extract(year from date_day) * 10000
+        + extract(month from date_day) * 100
+        + extract(day from date_day))::int as date_key,
+    extract(year from date_day)::int as year,
+    extract(quarter from date_day)::int as quarter,
+    extract(month from date_day)::int as month,
+    (array[
+        'Tháng Một', 'Tháng Hai', 'Tháng Ba', 'Tháng Tư', 'Tháng Năm', 'Tháng Sáu',
+        'Tháng Bảy', 'Tháng Tám', 'Tháng Chín', 'Tháng Mười', 'Tháng Mười Một',
+        'Tháng Mười Hai'
+    ])[extract(month from date_day)::int] as month_name_vi,
+    'Tháng ' || extract(month from date_day)::int as month_label_vi,
+    extract(day from date_day)::int as day_of_month,
+    extract(isodow from date_day)::int as iso_day_of_week,
+    (array[
+        'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ Nhật'
+    ])[extract(isodow from date_day)::int] as day_name_vi,
+    extract(isoyear from date_day)::int as iso_year,
+    extract(week from date_day)::int as iso_week,
+    extract(isodow from date_day) in (6, 7) as is_weekend
+from days

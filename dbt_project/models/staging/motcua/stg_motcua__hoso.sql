@@ -1,0 +1,93 @@
+{#-
+    A table, not a view: it inlines the pseudonym key (macro `pseudonym`), and every
+    role can read a view's definition in pg_views.
+-#}
+{{ config(materialized='table') }}
+
+with
+
+landed as (
+
+    select
+        hoso.batch_id,
+        hoso.record_no,
+        hoso.record
+    from {{ source('motcua', 'hoso') }} as hoso
+    inner join {{ source('meta', 'batch') }} as batch
+        on hoso.batch_id = batch.batch_id
+    where batch.status = 'succeeded'
+
+),
+
+versions as (
+
+    select
+        batch_id,
+        record_no,
+        record,
+        {{ parse_vn_timestamp("record ->> 'NgayCapNhat'") }} as updated_at
+    from landed
+
+),
+
+latest_version as (
+
+    select
+        *,
+        row_number() over (
+            partition by record ->> 'MaHoSo'
+            order by updated_at desc nulls last, batch_id desc, record_no desc
+        ) as version_rank
+    from versions
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        btrim(record ->> 'MaHoSo') as dossier_code,
+        btrim(record ->> 'MaTTHC') as procedure_code,
+        btrim(record ->> 'MaLinhVuc') as field_code,
+
+        -- procedure and field as written on the dossier
+        normalize(record ->> 'TenTTHC', nfc) as procedure_name,
+        normalize(record ->> 'TenLinhVuc', nfc) as field_name,
+
+        -- codes (contracts/motcua.md)
+        nullif(btrim(record ->> 'KenhThucHien'), '') as channel_code,
+        nullif(btrim(record ->> 'HinhThuc'), '') as return_method_code,
+        nullif(btrim(record ->> 'LoaiDoiTuong'), '') as applicant_kind_code,
+        nullif(btrim(record ->> 'TrangThaiHoSo'), '') as status_code,
+
+        -- the applicant, pseudonymised: no personal data leaves raw
+        {{ pseudonym("record ->> 'ChuHoSo'") }} as applicant_name_pseudonym,
+        {{ pseudonym("record ->> 'SoGiayToChuHoSo'") }} as applicant_id_pseudonym,
+
+        normalize(record ->> 'DonViXuLy', nfc) as processing_unit,
+
+        -- timestamps (local time of Vietnam in the source)
+        {{ parse_vn_timestamp("record ->> 'NgayNopHoSo'") }} as submitted_at,
+        {{ parse_vn_timestamp("record ->> 'NgayTiepNhan'") }} as received_at,
+        {{ parse_vn_timestamp("record ->> 'NgayHenTra'") }} as due_at,
+        {{ parse_vn_timestamp("record ->> 'NgayKetThucXuLy'") }} as finished_at,
+        {{ parse_vn_timestamp("record ->> 'NgayTra'") }} as returned_at,
+        updated_at,
+
+        -- lineage
+        batch_id as source_batch_id,
+        record_no as source_record_no
+
+    from latest_version
+    where version_rank = 1
+
+)
+
+select
+    *,
+    {{ local_date('submitted_at') }} as submitted_date,
+    {{ local_date('received_at') }} as received_date,
+    {{ local_date('due_at') }} as due_date,
+    {{ local_date('finished_at') }} as finished_date,
+    {{ local_date('returned_at') }} as returned_date
+from renamed

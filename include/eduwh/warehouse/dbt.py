@@ -1,0 +1,118 @@
+"""Running the dbt project (dbt_project/) in-process, as the transformer role.
+
+dbt reads everything it needs from the environment (dbt_project/profiles.yml has only
+`env_var()`s): `dbt_environment(settings)` builds that environment from the warehouse
+settings, `run_dbt` applies it for the duration of one in-process invocation. dbt's
+target/ and logs/ go under the state folder, so the repository stays clean and the
+compiled SQL (which inlines the pseudonym key) stays next to the key itself.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from eduwh.settings import PROJECT_ROOT, Settings
+from eduwh.warehouse import role_dsn
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+TRANSFORMER = "eduwh_transformer"
+
+__all__ = ["DBT_PROJECT_DIR", "DbtError", "dbt_environment", "parse_manifest", "run_dbt"]
+
+# dbt keeps process-wide state (flags, event logger, adapters): one invocation at a time.
+_lock = threading.Lock()
+
+
+class DbtError(RuntimeError):
+    """A dbt invocation failed; the message names the failed nodes."""
+
+
+def dbt_paths(settings: Settings) -> tuple[Path, Path]:
+    """(target path, log path) of dbt under the state folder."""
+    root = settings.home / "dbt"
+    return root / "target", root / "logs"
+
+
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    """The environment profiles.yml and dbt_project/ read: connection as the transformer
+    (parsed from `role_dsn`), the pseudonym key, and dbt's folders."""
+    parts = urlsplit(role_dsn(settings, TRANSFORMER))
+    target_path, log_path = dbt_paths(settings)
+    return {
+        "WAREHOUSE_HOST": parts.hostname or "127.0.0.1",
+        "WAREHOUSE_PORT": str(parts.port or 5432),
+        "WAREHOUSE_DBNAME": unquote(parts.path.lstrip("/")) or "eduwh",
+        "WAREHOUSE_TRANSFORMER_USER": unquote(parts.username or TRANSFORMER),
+        "WAREHOUSE_TRANSFORMER_PASSWORD": unquote(parts.password or ""),
+        "EDUWH_PSEUDONYM_KEY": settings.pseudonym_key(),
+        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_TARGET_PATH": str(target_path),
+        "DBT_LOG_PATH": str(log_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DBT_PARTIAL_PARSE": "True",
+    }
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_dbt(settings: Settings, args: list[str]):
+    """Run `dbt <args>` in-process with `dbt_environment(settings)`.
+
+    Returns the `dbtRunnerResult`; raises `DbtError` naming every failed node (or the
+    exception dbt raised) when the invocation did not succeed.
+    """
+    from dbt.cli.main import dbtRunner
+
+    environment = dbt_environment(settings)
+    for folder in dbt_paths(settings):
+        folder.mkdir(parents=True, exist_ok=True)
+    with _lock, _environment(environment):
+        result = dbtRunner().invoke(list(args))
+    if not result.success:
+        raise DbtError(_failure_message(args, result, dbt_paths(settings)[1]))
+    return result
+
+
+def parse_manifest(settings: Settings) -> Path:
+    """`dbt parse`, for renderers (Cosmos) that read the project without calling dbt;
+    returns the path of target/manifest.json."""
+    run_dbt(settings, ["parse", "--quiet"])
+    manifest = dbt_paths(settings)[0] / "manifest.json"
+    if not manifest.exists():
+        raise DbtError(f"dbt parse succeeded but wrote no manifest at {manifest}")
+    return manifest
+
+
+def _failure_message(args: list[str], result, log_path: Path) -> str:
+    command = "dbt " + " ".join(args)
+    if result.exception is not None:
+        return f"{command} failed: {result.exception}"
+    failed = []
+    for node_result in getattr(result.result, "results", None) or []:
+        status = str(getattr(node_result, "status", "")).lower()
+        if status in {"error", "fail", "runtime error"}:
+            node = getattr(node_result, "node", None)
+            name = getattr(node, "unique_id", None) or str(node)
+            message = (getattr(node_result, "message", None) or "").strip()
+            failed.append(f"  - {name} [{status}]: {message[:500]}")
+    if not failed:
+        return f"{command} failed (no failed node reported; see {log_path / 'dbt.log'})"
+    return f"{command} failed, {len(failed)} node(s):\n" + "\n".join(failed)
