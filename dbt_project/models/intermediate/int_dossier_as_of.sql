@@ -1,4 +1,11 @@
 {#-
+    Ephemeral, not a view: it depends on var `report_as_of_dates`, so it is compiled into
+    each model that reads it with the as-of dates of that very run (a view would keep the
+    dates of the run that created it).
+-#}
+{{ config(materialized='ephemeral') }}
+
+{#-
     THE place where the figures' definitions (contracts/motcua.md, "Figures") live.
     One row per dossier and as-of date asked for (var `report_as_of_dates`).
 
