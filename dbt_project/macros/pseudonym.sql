@@ -12,10 +12,15 @@
     - The key is inlined in the compiled SQL: models that call this macro are tables,
       never views, because every role can read a view's definition in pg_views.
       Compiled SQL and logs stay under the state folder (DBT_TARGET_PATH, DBT_LOG_PATH).
+    - No key, no pseudonyms: without EDUWH_PSEUDONYM_KEY the project still parses (so
+      `dbt parse` and the linter work), but the SQL fails when it runs, saying why.
 -#}
 {% macro pseudonym(expression) -%}
-    {%- set key = env_var('EDUWH_PSEUDONYM_KEY') | replace("'", "''") -%}
+    {%- set key = env_var('EDUWH_PSEUDONYM_KEY', '') | replace("'", "''") -%}
     {%- set value = "nullif(normalize(btrim(" ~ expression ~ "), nfc), '')" -%}
+    {%- if key == '' -%}
+    cast('EDUWH_PSEUDONYM_KEY is not set: no pseudonyms without the key' as integer)::text
+    {%- else -%}
     case
         when {{ value }} is null then null
         else encode(
@@ -26,4 +31,5 @@
             'hex'
         )
     end
+    {%- endif -%}
 {%- endmacro %}

@@ -61,8 +61,13 @@ def create_landing_tables(settings: Settings) -> None:
             conn.execute(statement)
 
 
-def land(settings: Settings, entity: str, records: list[dict], status: str = "succeeded",
-         window: tuple[datetime, datetime] | None = None) -> int:
+def land(
+    settings: Settings,
+    entity: str,
+    records: list[dict],
+    status: str = "succeeded",
+    window: tuple[datetime, datetime] | None = None,
+) -> int:
     """Land one batch of records of `motcua/<entity>` as the loader does; its batch_id."""
     window_start, window_end = window or (None, None)
     now = datetime.now(UTC)

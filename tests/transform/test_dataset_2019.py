@@ -25,8 +25,14 @@ from .test_dossier_marts import MARTS, assert_no_secret_in_models
 motcua_dataset = pytest.importorskip("eduwh.sandbox.motcua_dataset")
 
 AS_OF = "2019-12-06"
-DATE_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra",
-               "NgayCapNhat")
+DATE_FIELDS = (
+    "NgayNopHoSo",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "NgayTra",
+    "NgayCapNhat",
+)
 
 
 def parse(value):
@@ -90,7 +96,7 @@ def built_2019(landing_settings, dataset):
     assert skipped == sum(planted.values()), planted
     # Four nightly windows, and the last one extracted twice.
     size = len(valid) // 4 + 1
-    windows = [valid[i:i + size] for i in range(0, len(valid), size)]
+    windows = [valid[i : i + size] for i in range(0, len(valid), size)]
     for window in windows:
         land(settings, "hoso", window)
     land(settings, "hoso", windows[-1])
@@ -103,7 +109,8 @@ def test_the_marts_give_the_figures_of_expected_json(built_2019, dataset):
     expected = dataset["expected"]
     with warehouse.connect(built_2019, "eduwh_reader") as conn:
         cursor = conn.execute(
-            "select * from marts.rpt_dossier_figures where as_of_date = %s", (AS_OF,))
+            "select * from marts.rpt_dossier_figures where as_of_date = %s", (AS_OF,)
+        )
         rows = cursor.fetchall()
         names = [c.name for c in cursor.description]
     assert len(rows) == 1
@@ -119,8 +126,12 @@ def test_the_marts_give_the_figures_of_expected_json(built_2019, dataset):
             want[column] = Decimal(str(value)) if isinstance(value, float) else value
     assert got == want
     # The seed report's own numbers, as a guard on expected.json itself.
-    assert (row["dossiers_received"], row["dossiers_resolved"], row["dossiers_in_progress"],
-            row["dossiers_withdrawn"]) == (655, 599, 55, 1)
+    assert (
+        row["dossiers_received"],
+        row["dossiers_resolved"],
+        row["dossiers_in_progress"],
+        row["dossiers_withdrawn"],
+    ) == (655, 599, 55, 1)
 
 
 def test_the_reader_reads_every_mart(built_2019):

@@ -13,9 +13,7 @@ days as (
 
 select
     date_day,
-    (extract(year from date_day) * 10000
-        + extract(month from date_day) * 100
-        + extract(day from date_day))::int as date_key,
+    to_char(date_day, 'YYYYMMDD')::int as date_key,
     extract(year from date_day)::int as year,
     extract(quarter from date_day)::int as quarter,
     extract(month from date_day)::int as month,

@@ -23,7 +23,10 @@ as_of_dates as (
 
 agencies as (
 
-    select agency_code, agency_name from {{ ref('dim_agency') }}
+    select
+        agency_code,
+        agency_name
+    from {{ ref('dim_agency') }}
 
 ),
 
