@@ -1,10 +1,11 @@
 {#-
     The as-of dates asked for (var `report_as_of_dates`, a list of 'YYYY-MM-DD'; a
     comma-separated string is accepted too) as a query of one column `as_of_date`.
-    Empty: today's date in Vietnam (var `source_timezone`).
+    Empty: the environment's EDUWH_REPORT_AS_OF (how Airflow runs pass the night's
+    date), else today's date in Vietnam (var `source_timezone`).
 -#}
 {% macro report_as_of_dates() -%}
-    {%- set requested = var('report_as_of_dates', []) -%}
+    {%- set requested = var('report_as_of_dates', []) or env_var('EDUWH_REPORT_AS_OF', '') -%}
     {%- if requested is string -%}
         {%- set requested = requested.split(',') -%}
     {%- endif -%}
