@@ -1,0 +1,449 @@
+"""The nightly Great Expectations checkpoint over the warehouse, and the report's guard.
+
+One checkpoint per build: every suite of `suites.py` whose tables exist runs against the
+warehouse through a GX PostgreSQL data source, as the transformer role. Results go to
+the `quality` schema (quality.checkpoint_run, quality.expectation_result) and to Data
+Docs under the state folder (`settings.home / "data_docs"`).
+
+The repository keeps the GX file context (include/gx: great_expectations.yml, plugins)
+and the suites (as code, suites.py). A run works in a FileDataContext under the state
+folder (`settings.home / "gx"`), initialised from the repository's configuration, so
+nothing a run writes (data source with its DSN, validation definitions, results, data
+docs) lands in the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from eduwh import warehouse
+from eduwh.quality.suites import WARNING, SuiteSpec, planned_suites
+from eduwh.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+TRANSFORMER = "eduwh_transformer"
+REPO_GX_DIR = PROJECT_ROOT / "include" / "gx"
+DATA_SOURCE = "eduwh_warehouse"
+CHECKPOINT = "eduwh_nightly"
+DOCS_SITE = "eduwh_data_docs"
+
+__all__ = [
+    "CheckpointOutcome",
+    "ChecksFailed",
+    "guard",
+    "latest_outcome",
+    "run_checkpoint",
+    "gx_connection_string",
+]
+
+QUALITY_DDL = [
+    """create table if not exists quality.checkpoint_run (
+        run_id text primary key,
+        checkpoint_name text not null,
+        started_at timestamptz not null,
+        finished_at timestamptz,
+        success boolean not null,
+        suites_run integer not null,
+        expectations_evaluated integer not null,
+        expectations_failed integer not null,
+        warnings integer not null,
+        notes jsonb not null default '[]'::jsonb,
+        data_docs_index text
+    )""",
+    """create table if not exists quality.expectation_result (
+        run_id text not null references quality.checkpoint_run (run_id) on delete cascade,
+        suite text not null,
+        asset text not null,
+        expectation_type text not null,
+        column_name text,
+        description text,
+        success boolean not null,
+        severity text not null,
+        observed_value text,
+        unexpected_count bigint,
+        exception text,
+        expectation_no integer not null,
+        primary key (run_id, suite, expectation_no)
+    )""",
+    "grant usage on schema quality to eduwh_reader",
+    "grant select on quality.checkpoint_run, quality.expectation_result to eduwh_reader",
+]
+
+
+@dataclass(frozen=True)
+class CheckpointOutcome:
+    run_id: str
+    success: bool
+    failed: list[str]
+    warnings: list[str]
+    notes: list[str] = field(default_factory=list)  # suites skipped (tables absent)
+    started_at: datetime | None = None
+
+
+class ChecksFailed(RuntimeError):
+    """The latest quality checkpoint failed (or never ran); the message names the checks."""
+
+    def __init__(self, message: str, outcome: CheckpointOutcome | None = None):
+        super().__init__(message)
+        self.outcome = outcome
+
+
+# --- connection ---------------------------------------------------------------------
+
+
+def gx_connection_string(settings: Settings) -> str:
+    """The transformer's DSN as SQLAlchemy wants it (`postgresql+psycopg2://`)."""
+    parts = urlsplit(warehouse.role_dsn(settings, TRANSFORMER))
+    scheme = "postgresql+psycopg2"
+    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, parts.fragment))
+
+
+def _present(settings: Settings) -> tuple[set[str], set[str]]:
+    """Tables and columns ('schema.table', 'schema.table.column') the transformer sees."""
+    with warehouse.connect(settings, TRANSFORMER) as conn:
+        rows = conn.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+            " where table_schema in ('raw', 'meta', 'marts')"
+        ).fetchall()
+    tables = {f"{schema}.{table}" for schema, table, _ in rows}
+    columns = {f"{schema}.{table}.{column}" for schema, table, column in rows}
+    return tables, columns
+
+
+def _extra_keys(settings: Settings, tables: set[str]) -> dict[str, tuple[str, ...]]:
+    """Keys of facts and dimensions not listed in suites.TABLE_KEYS, from the `unique`
+    tests of dbt's manifest (when a build left one under the state folder)."""
+    manifest_path = settings.home / "dbt" / "target" / "manifest.json"
+    candidates = {t for t in tables if t.split(".")[1].startswith(("fct_", "dim_"))}
+    if not candidates or not manifest_path.exists():
+        return {}
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        return {}
+    keys: dict[str, tuple[str, ...]] = {}
+    for node in manifest.get("nodes", {}).values():
+        metadata = node.get("test_metadata") or {}
+        if node.get("resource_type") != "test" or metadata.get("name") != "unique":
+            continue
+        column = (metadata.get("kwargs") or {}).get("column_name")
+        for parent in node.get("depends_on", {}).get("nodes", []):
+            model = parent.rsplit(".", 1)[-1]
+            table = f"marts.{model}"
+            if table in candidates and column and column.isidentifier():
+                keys.setdefault(table, (column,))
+    return keys
+
+
+# --- the file context under the state folder -------------------------------------
+
+
+def _context(settings: Settings):
+    """A FileDataContext under the state folder, from the repository's configuration,
+    with its Data Docs site at settings.home / 'data_docs'."""
+    import great_expectations as gx
+
+    root = settings.home / "gx"
+    gx_dir = root / "gx"
+    gx_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO_GX_DIR / "great_expectations.yml", gx_dir / "great_expectations.yml")
+    if (REPO_GX_DIR / "plugins").exists():
+        shutil.copytree(REPO_GX_DIR / "plugins", gx_dir / "plugins", dirs_exist_ok=True)
+    # The definitions are rebuilt from suites.py on every run; results are kept.
+    for folder in ("expectations", "validation_definitions", "checkpoints"):
+        shutil.rmtree(gx_dir / folder, ignore_errors=True)
+    (gx_dir / "uncommitted").mkdir(exist_ok=True)
+    variables = gx_dir / "uncommitted" / "config_variables.yml"
+    if not variables.exists() or not variables.read_text().strip():
+        variables.write_text("{}\n")
+    context = gx.get_context(mode="file", project_root_dir=str(root))
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    docs_dir = settings.home / "data_docs"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    site_config = {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(docs_dir),
+        },
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    for name in list(context.list_data_docs_sites()):
+        if name != DOCS_SITE:
+            context.delete_data_docs_site(name)
+    if DOCS_SITE in context.list_data_docs_sites():
+        context.update_data_docs_site(DOCS_SITE, site_config)
+    else:
+        context.add_data_docs_site(DOCS_SITE, site_config)
+    return context
+
+
+def _build(context, settings: Settings, suites: list[SuiteSpec]):
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    source = context.data_sources.add_or_update_postgres(
+        DATA_SOURCE, connection_string=gx_connection_string(settings)
+    )
+    definitions, by_definition = [], {}
+    for number, spec in enumerate(suites):
+        asset_name = f"{number:02d} {spec.asset.name}"
+        if spec.asset.table:
+            schema, table = spec.asset.table.split(".", 1)
+            asset = source.add_table_asset(asset_name, table_name=table, schema_name=schema)
+        else:
+            # GX wants a query that starts with SELECT: wrap CTEs in a subquery.
+            query = f"select * from ({spec.asset.query.strip()}) as asset_rows"
+            asset = source.add_query_asset(asset_name, query=query)
+        batch = asset.add_batch_definition_whole_table("whole")
+        suite = context.suites.add(
+            gx.ExpectationSuite(
+                name=spec.name,
+                meta={"severity": spec.severity, "asset": spec.asset.table or spec.asset.name},
+            )
+        )
+        for expectation in spec.expectations:
+            suite.add_expectation(expectation.copy(deep=True))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
+        )
+        definitions.append(definition)
+        by_definition[spec.name] = spec
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=CHECKPOINT,
+            validation_definitions=definitions,
+            actions=[UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])],
+            result_format="SUMMARY",
+        )
+    )
+    return checkpoint, by_definition
+
+
+# --- results --------------------------------------------------------------------------
+
+
+def _summary(value: Any, limit: int = 500) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rows(result, spec: SuiteSpec) -> list[dict]:
+    rows = []
+    asset = spec.asset.table or spec.asset.name
+    for number, item in enumerate(result.results):
+        config = item.expectation_config
+        kwargs = dict(config.kwargs or {})
+        column = (
+            kwargs.get("column")
+            or (",".join(kwargs["column_list"]) if kwargs.get("column_list") else None)
+            or (
+                "{},{}".format(kwargs["column_A"], kwargs["column_B"])
+                if kwargs.get("column_A")
+                else None
+            )
+        )
+        details = item.result or {}
+        observed = details.get("observed_value")
+        if observed is None and details.get("partial_unexpected_list"):
+            observed = {"unexpected": details.get("partial_unexpected_list")[:10]}
+        if observed is None and "unexpected_count" in details:
+            observed = {"unexpected_count": details["unexpected_count"]}
+        exception = None
+        info = item.exception_info or {}
+        if info.get("raised_exception"):
+            exception = _summary(info.get("exception_message"), 1000)
+        severity = str(getattr(config, "severity", None) or spec.severity)
+        severity = severity.rsplit(".", 1)[-1].lower()
+        if spec.severity == WARNING:
+            severity = WARNING
+        rows.append(
+            {
+                "suite": spec.name,
+                "asset": asset,
+                "expectation_type": config.type,
+                "column_name": column,
+                "description": getattr(config, "description", None) or kwargs.get("description"),
+                "success": bool(item.success),
+                "severity": severity,
+                "observed_value": _summary(observed),
+                "unexpected_count": details.get("unexpected_count"),
+                "exception": exception,
+                "expectation_no": number,
+            }
+        )
+    return rows
+
+
+def describe(row: dict) -> str:
+    """How a failed expectation is named to people: suite, asset, type, what it checks."""
+    what = row.get("description") or row.get("column_name") or ""
+    text = f"{row['suite']} [{row['asset']}] {row['expectation_type']}"
+    if what:
+        text += f": {what}"
+    if row.get("observed_value"):
+        text += f" (observed {row['observed_value']})"
+    if row.get("exception"):
+        text += f" (error: {row['exception'][:200]})"
+    return text
+
+
+def ensure_quality_tables(settings: Settings) -> None:
+    with warehouse.connect(settings, TRANSFORMER) as conn:
+        for statement in QUALITY_DDL:
+            conn.execute(statement)
+
+
+def _store(settings: Settings, run: dict, rows: list[dict]) -> None:
+    ensure_quality_tables(settings)
+    with warehouse.connect(settings, TRANSFORMER) as conn:
+        conn.execute(
+            "insert into quality.checkpoint_run (run_id, checkpoint_name, started_at,"
+            " finished_at, success, suites_run, expectations_evaluated, expectations_failed,"
+            " warnings, notes, data_docs_index) values (%(run_id)s, %(checkpoint_name)s,"
+            " %(started_at)s, %(finished_at)s, %(success)s, %(suites_run)s,"
+            " %(expectations_evaluated)s, %(expectations_failed)s, %(warnings)s,"
+            " %(notes)s::jsonb, %(data_docs_index)s)",
+            {**run, "notes": json.dumps(run["notes"], ensure_ascii=False)},
+        )
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "insert into quality.expectation_result (run_id, suite, asset,"
+                " expectation_type, column_name, description, success, severity,"
+                " observed_value, unexpected_count, exception, expectation_no) values"
+                " (%(run_id)s, %(suite)s, %(asset)s, %(expectation_type)s, %(column_name)s,"
+                " %(description)s, %(success)s, %(severity)s, %(observed_value)s,"
+                " %(unexpected_count)s, %(exception)s, %(expectation_no)s)",
+                [{**row, "run_id": run["run_id"]} for row in rows],
+            )
+
+
+# --- API ------------------------------------------------------------------------------
+
+
+def run_checkpoint(settings: Settings) -> CheckpointOutcome:
+    """Run the one checkpoint of this build; store and return its outcome.
+
+    Success: every expectation of severity critical succeeded. Warnings (year-over-year
+    movement) are reported, never failing. Suites whose tables are absent are skipped
+    with a note.
+    """
+    started_at = datetime.now(UTC)
+    run_id = f"gx-{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    tables, columns = _present(settings)
+    suites, notes = planned_suites(tables, columns, _extra_keys(settings, tables))
+    rows: list[dict] = []
+    if suites:
+        context = _context(settings)
+        checkpoint, by_name = _build(context, settings, suites)
+        result = checkpoint.run(run_id=_gx_run_id(run_id, started_at))
+        for validation in result.run_results.values():
+            suite_name = validation.suite_name
+            rows.extend(_rows(validation, by_name[suite_name]))
+    failed = [describe(r) for r in rows if not r["success"] and r["severity"] != WARNING]
+    warnings = [describe(r) for r in rows if not r["success"] and r["severity"] == WARNING]
+    docs_index = settings.home / "data_docs" / "index.html"
+    run = {
+        "run_id": run_id,
+        "checkpoint_name": CHECKPOINT,
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC),
+        "success": not failed,
+        "suites_run": len(suites),
+        "expectations_evaluated": len(rows),
+        "expectations_failed": len(failed),
+        "warnings": len(warnings),
+        "notes": notes,
+        "data_docs_index": str(docs_index) if docs_index.exists() else None,
+    }
+    _store(settings, run, rows)
+    for line in failed:
+        log.error("quality check failed: %s", line)
+    for line in warnings:
+        log.warning("quality warning: %s", line)
+    return CheckpointOutcome(run_id, not failed, failed, warnings, notes, started_at)
+
+
+def _gx_run_id(run_id: str, started_at: datetime):
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    return RunIdentifier(run_name=run_id, run_time=started_at)
+
+
+def latest_outcome(settings: Settings) -> CheckpointOutcome | None:
+    """The outcome of the latest checkpoint run, from the quality schema; None if none ran."""
+    with warehouse.connect(settings, TRANSFORMER) as conn:
+        exists = conn.execute("select to_regclass('quality.checkpoint_run')").fetchone()[0]
+        if exists is None:
+            return None
+        run = conn.execute(
+            "select run_id, success, notes, started_at from quality.checkpoint_run"
+            " order by started_at desc, run_id desc limit 1"
+        ).fetchone()
+        if run is None:
+            return None
+        run_id, success, notes, started_at = run
+        cursor = conn.cursor(row_factory=psycopg.rows.dict_row)
+        rows = cursor.execute(
+            "select suite, asset, expectation_type, column_name, description, success,"
+            " severity, observed_value, exception from quality.expectation_result"
+            " where run_id = %s and not success order by suite, expectation_no",
+            (run_id,),
+        ).fetchall()
+    failed = [describe(r) for r in rows if r["severity"] != WARNING]
+    warnings = [describe(r) for r in rows if r["severity"] == WARNING]
+    return CheckpointOutcome(run_id, bool(success), failed, warnings, list(notes or []), started_at)
+
+
+def guard(settings: Settings, allow_failed_checks: bool) -> tuple[str, bool]:
+    """(checkpoint_status, unchecked) for a report about to be published.
+
+    "passed": the latest checkpoint succeeded -> ("passed", False).
+    "failed" / "not_run": raises ChecksFailed naming the failed expectations, unless
+    `allow_failed_checks`, in which case the output is to be marked unchecked.
+    """
+    outcome = latest_outcome(settings)
+    if outcome is not None and outcome.success:
+        return "passed", False
+    if outcome is None:
+        status = "not_run"
+        message = (
+            "no quality checkpoint has run on this warehouse: run the checkpoint "
+            "(python -m eduwh.quality) before publishing the report"
+        )
+    else:
+        status = "failed"
+        shown = outcome.failed[:20]
+        more = len(outcome.failed) - len(shown)
+        message = (
+            f"quality checkpoint {outcome.run_id} failed: "
+            f"{len(outcome.failed)} expectation(s) failed:\n"
+            + "\n".join(f"  - {line}" for line in shown)
+            + (f"\n  ... and {more} more (see quality.expectation_result)" if more else "")
+        )
+    if allow_failed_checks:
+        log.warning("%s; publishing UNCHECKED (--allow-failed-checks)", message)
+        return status, True
+    raise ChecksFailed(
+        message + "\nuse --allow-failed-checks to publish it marked unchecked", outcome
+    )
+
+
+def data_docs_index(settings: Settings) -> Path:
+    return settings.home / "data_docs" / "index.html"
