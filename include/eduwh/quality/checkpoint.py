@@ -76,8 +76,6 @@ QUALITY_DDL = [
         expectation_no integer not null,
         primary key (run_id, suite, expectation_no)
     )""",
-    "grant usage on schema quality to eduwh_reader",
-    "grant select on quality.checkpoint_run, quality.expectation_result to eduwh_reader",
 ]
 
 

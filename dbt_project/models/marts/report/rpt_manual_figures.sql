@@ -1,8 +1,9 @@
 {{ config(tags=['report']) }}
 {#-
     The manual figures of the annual report (seed manual_figures, reviewed by hand):
-    one row per agency and report year, one column per figure key. A key without a
-    row for that year is null (never invented).
+    one row per agency and report year, one column per figure key, named
+    manual_<key> (section + '_' + key, as the other rpt_ marts). A key without a row
+    for that year is null (never invented).
 -#}
 
 with
@@ -41,7 +42,7 @@ select
     agency_code::text as agency_code,
     report_year::int as report_year,
     {%- for key in keys %}
-        {{ key }}::int as {{ key }},
+        {{ key }}::int as manual_{{ key }},
     {%- endfor %}
     source_documents::jsonb as source_documents,
     reviewed_by::text as reviewed_by,
