@@ -1,0 +1,379 @@
+"""Extract-load of the school sources into ``raw``: csdl.moet exports, SMAS / vnEdu deliveries.
+
+csdl.moet (:func:`extract_load_moet`): list the province's exports of a school year, and
+download and land only the files whose ``sha256`` is not in ``meta.loaded_file`` yet
+(one new version of one file = one batch). Rows go to ``raw.csdl_moet__{truong, lop,
+hoc_sinh, giao_vien}``, each row a record keyed by the header text as found in the file.
+
+SIS (:func:`load_sis`): scan the drop folder (``SIS_DROP_DIR``) for deliveries not landed
+yet (files never change after delivery; a correction is a new file), optionally only
+those delivered before ``until`` (replaying nights). Rows go to ``raw.sis__smas`` /
+``raw.sis__vnedu`` with the file and its delivery stamp. Which delivery wins is decided
+in staging (the latest per vendor, school, year and term).
+
+Every file is one batch of ``meta.batch``: ``running`` committed first, then one
+transaction with the rows, the ``meta.loaded_file`` row and ``succeeded``. A file that
+cannot be read (``BadFile``: ``wrong_encoding``, ``no_header_row``,
+``missing_column:<name>``, ``corrupt_xlsx``; or a delivery name that is not a vendor's)
+lands nothing: it goes to ``meta.quarantine`` (the record is the file's name, sha256 and
+size — never its content) and is remembered in ``meta.loaded_file`` with status
+``quarantined``, so the same bytes are not tried again every night; the other files
+load. Rows without their key column's value are quarantined one by one (reason
+``missing_key``), with the row itself as the record (meta is not readable by analysts).
+
+``meta.loaded_file`` also keeps, per landed file, which header text was found for each
+contract column (``columns``): staging reads records through it, so a file's own spelling
+(NFD, capitals, moved columns) never matters after landing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from eduwh import warehouse
+from eduwh.load import ddl, ledger, quarantine
+from eduwh.load.copy import record_json
+from eduwh.settings import Settings
+from eduwh.sources import csdl_moet, sis
+from eduwh.sources.tabular import BadFile, Table, canonical
+
+log = logging.getLogger(__name__)
+
+LOADER = "eduwh_loader"
+VN = timezone(timedelta(hours=7))
+MOET_TABLES = {kind: f"raw.csdl_moet__{kind}" for kind in csdl_moet.KINDS}
+SIS_TABLES = {vendor: f"raw.sis__{vendor}" for vendor in sis.VENDORS}
+
+_RAW_MOET = """
+create table if not exists {table} (
+    batch_id bigint not null,
+    record_no integer not null,
+    file text not null,
+    record jsonb not null,
+    window_start timestamptz,
+    window_end timestamptz,
+    loaded_at timestamptz not null default now()
+)"""
+_RAW_SIS = """
+create table if not exists {table} (
+    batch_id bigint not null,
+    record_no integer not null,
+    file text not null,
+    delivered_at timestamptz not null,
+    record jsonb not null,
+    window_start timestamptz,
+    window_end timestamptz,
+    loaded_at timestamptz not null default now()
+)"""
+_LOADED_FILE = """
+create table if not exists meta.loaded_file (
+    loaded_file_id bigserial primary key,
+    source text not null,
+    entity text not null,
+    agency_code text,
+    file text not null,
+    school_code text,
+    school_year text,
+    term integer,
+    changed_at timestamptz,
+    sha256 text not null,
+    size_bytes bigint,
+    batch_id bigint not null,
+    status text not null check (status in ('loaded', 'quarantined')),
+    reason text,
+    columns jsonb,
+    rows_landed integer,
+    loaded_at timestamptz not null default now(),
+    unique (source, file, sha256)
+)"""
+_LOCK_KEY = 0x7363_686F_6F6C_73  # "schools": serialises first-time DDL
+
+
+def statements() -> list[str]:
+    return ([_RAW_MOET.format(table=t) for t in MOET_TABLES.values()]
+            + [_RAW_SIS.format(table=t) for t in SIS_TABLES.values()] + [_LOADED_FILE])
+
+
+def ensure_tables(conn: psycopg.Connection) -> None:
+    ddl.ensure_tables(conn)  # meta.batch, meta.quarantine, ...
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        for statement in statements():
+            conn.execute(statement)
+
+
+def _setting(settings: Settings, attribute: str, env: str, default: str | None = None):
+    return getattr(settings, attribute, None) or os.environ.get(env) or default
+
+
+@dataclass
+class FileToLand:
+    source: str
+    entity: str
+    table: str
+    file: str
+    agency_code: str
+    school_code: str | None
+    school_year: str | None
+    term: int | None
+    changed_at: datetime | None  # aware
+    data: bytes
+    read: Callable[[bytes], Table]
+    key_column: str
+    delivered_at: datetime | None = None  # aware; SIS only
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def _landed(book: psycopg.Connection, source: str) -> set[tuple[str, str]]:
+    rows = book.execute("select file, sha256 from meta.loaded_file where source = %s",
+                        (source,)).fetchall()
+    return {(r[0], r[1]) for r in rows}
+
+
+def _land(book: psycopg.Connection, data: psycopg.Connection, item: FileToLand,
+          run_id: str) -> dict[str, Any]:
+    """One file, one batch: rows + loaded_file + ledger in one transaction; a bad file
+    goes to quarantine instead."""
+    batch_id = ledger.open_batch(book, item.source, item.entity, None, item.changed_at, run_id)
+    sha = item.sha256
+    columns: dict[str, str] = {}
+    landed = 0
+    bad_rows: list[quarantine.Quarantined] = []
+    try:
+        try:
+            table = item.read(item.data)
+            columns = table.columns
+            key = columns.get(item.key_column)
+            extra = ", delivered_at" if item.delivered_at is not None else ""
+            statement = sql.SQL(
+                "copy {} (batch_id, record_no, file" + extra
+                + ", record, window_start, window_end) from stdin"
+            ).format(sql.Identifier(*item.table.split(".")))
+            with data.cursor() as cur, cur.copy(statement) as copy:
+                for record_no, record in enumerate(table.rows, 1):
+                    if key is not None and not str(record.get(key, "")).strip():
+                        bad_rows.append(quarantine.Quarantined(
+                            record_json(record), "missing_key",
+                            f"{item.file} row {record_no}: no {item.key_column}"))
+                        continue
+                    row = [batch_id, record_no, item.file]
+                    if item.delivered_at is not None:
+                        row.append(item.delivered_at)
+                    row += [record_json(record), None, item.changed_at]
+                    copy.write_row(row)
+                    landed += 1
+        except BadFile as bad:
+            data.rollback()
+            problem = bad
+        else:
+            problem = None
+        if problem is not None:
+            text = json.dumps({"file": item.file, "sha256": sha, "size": len(item.data)},
+                              ensure_ascii=False)
+            quarantine.insert(data, batch_id, item.source, item.entity,
+                              [quarantine.Quarantined(text, problem.reason, problem.detail)])
+            _record_file(data, item, sha, batch_id, "quarantined", problem.reason, None, 0)
+            ledger.succeed(data, batch_id, reported=1, landed=0, quarantined=1)
+            data.commit()
+            log.warning("%s: %s quarantined: %s", item.source, item.file, problem.reason)
+            return {"status": "quarantined", "reason": problem.reason, "batch_id": batch_id}
+        quarantine.insert(data, batch_id, item.source, item.entity, bad_rows)
+        _record_file(data, item, sha, batch_id, "loaded", None, columns, landed)
+        ledger.succeed(data, batch_id, reported=landed + len(bad_rows), landed=landed,
+                       quarantined=len(bad_rows))
+        data.commit()
+    except BaseException as error:
+        try:
+            data.rollback()
+        except Exception:
+            pass
+        try:
+            ledger.fail(book, batch_id, f"{type(error).__name__}: {error}")
+        except Exception:
+            log.exception("%s: could not mark batch %d failed", item.source, batch_id)
+        raise
+    return {"status": "loaded", "batch_id": batch_id, "rows": landed,
+            "rows_quarantined": len(bad_rows)}
+
+
+def _record_file(conn: psycopg.Connection, item: FileToLand, sha: str, batch_id: int,
+                 status: str, reason: str | None, columns: dict[str, str] | None,
+                 rows: int) -> None:
+    conn.execute(
+        "insert into meta.loaded_file (source, entity, agency_code, file, school_code,"
+        " school_year, term, changed_at, sha256, size_bytes, batch_id, status, reason,"
+        " columns, rows_landed) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+        " %s, %s) on conflict (source, file, sha256) do nothing",
+        (item.source, item.entity, item.agency_code, item.file, item.school_code,
+         item.school_year, item.term, item.changed_at, sha, len(item.data), batch_id, status,
+         reason, json.dumps(columns, ensure_ascii=False) if columns is not None else None,
+         rows))
+
+
+def _summary(source: str, run_id: str) -> dict[str, Any]:
+    return {"source": source, "run_id": run_id, "files_seen": 0, "files_unchanged": 0,
+            "files_loaded": 0, "files_quarantined": 0, "rows_landed": 0,
+            "rows_quarantined": 0, "quarantined_by_reason": {}, "loaded": []}
+
+
+def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
+    if result["status"] == "loaded":
+        summary["files_loaded"] += 1
+        summary["rows_landed"] += result["rows"]
+        summary["rows_quarantined"] += result["rows_quarantined"]
+        summary["loaded"].append(file)
+    else:
+        summary["files_quarantined"] += 1
+        reasons = Counter(summary["quarantined_by_reason"])
+        reasons[result["reason"]] += 1
+        summary["quarantined_by_reason"] = dict(reasons)
+
+
+# ---------------------------------------------------------------------------- csdl.moet
+def extract_load_moet(settings: Settings, *, school_year: str | None = None,
+                      base_url: str | None = None, api_key: str | None = None,
+                      department_code: str | None = None, run_id: str | None = None) -> dict:
+    """Land the changed export files of ``school_year`` (default ``MOET_SCHOOL_YEAR`` or the
+    school year running today). Returns counts and the names of the files landed."""
+    base_url = base_url or _setting(settings, "moet_base_url", "MOET_BASE_URL")
+    api_key = api_key or _setting(settings, "moet_api_key", "MOET_API_KEY")
+    if not base_url:
+        raise ValueError("MOET_BASE_URL is not set (no csdl.moet to extract from)")
+    department_code = department_code or settings.agency_code
+    school_year = school_year or os.environ.get("MOET_SCHOOL_YEAR") or current_school_year()
+    run_id = run_id or f"moet-{uuid.uuid4().hex[:12]}"
+    source = csdl_moet.SOURCE
+    summary = _summary(source, run_id)
+    summary["school_year"] = school_year
+    client = csdl_moet.make_client(base_url, api_key or "")
+    with client, \
+            warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
+            warehouse.connect(settings, role=LOADER) as data:
+        ensure_tables(book)
+        ledger.lock_source(book, source)
+        summary["abandoned"] = ledger.abandon_stale(book, source)
+        exports = csdl_moet.list_exports(client, department_code, school_year)
+        exports.sort(key=lambda e: (csdl_moet.KINDS.index(e.loai), e.file))
+        landed = _landed(book, source)
+        for export in exports:
+            summary["files_seen"] += 1
+            if (export.file, export.sha256) in landed:
+                summary["files_unchanged"] += 1
+                continue
+            content = csdl_moet.download(client, export)
+            spec = csdl_moet.COLUMNS[export.loai]
+            item = FileToLand(
+                source=source, entity=export.loai, table=MOET_TABLES[export.loai],
+                file=export.file, agency_code=department_code, school_code=export.ma_truong,
+                school_year=export.nam_hoc, term=None,
+                changed_at=_aware(export.cap_nhat_luc), data=content,
+                read=lambda b, spec=spec, name=export.file: _read_moet(b, spec, name),
+                key_column=csdl_moet.KEY_COLUMN[export.loai])
+            _count(summary, export.file, _land(book, data, item, run_id))
+    summary["http_calls"] = client.calls
+    log.info("csdl_moet %s: %d files listed, %d unchanged, %d loaded (%d rows), %d quarantined %s",
+             school_year, summary["files_seen"], summary["files_unchanged"],
+             summary["files_loaded"], summary["rows_landed"], summary["files_quarantined"],
+             summary["quarantined_by_reason"])
+    return summary
+
+
+def _read_moet(data: bytes, spec, name: str) -> Table:
+    from eduwh.sources.tabular import read_xlsx
+
+    return read_xlsx(data, spec, source=name)
+
+
+def _aware(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN)
+
+
+def current_school_year(today: datetime | None = None) -> str:
+    """A school year runs September to August: 2019-2020 from September 2019."""
+    today = today or datetime.now(VN)
+    start = today.year if today.month >= 8 else today.year - 1
+    return f"{start}-{start + 1}"
+
+
+# ---------------------------------------------------------------------------- SIS
+def load_sis(settings: Settings, *, drop_dir: str | Path | None = None,
+             until: datetime | None = None, run_id: str | None = None) -> dict:
+    """Land the deliveries of the drop folder not landed yet (delivered before ``until``,
+    naive = Vietnam local time, when given)."""
+    drop_dir = drop_dir or _setting(settings, "sis_drop_dir", "SIS_DROP_DIR")
+    if not drop_dir:
+        raise ValueError("SIS_DROP_DIR is not set (no drop folder to read)")
+    drop_dir = Path(drop_dir)
+    if not drop_dir.is_dir():
+        raise FileNotFoundError(f"SIS_DROP_DIR {drop_dir} is not a folder")
+    if until is not None and until.tzinfo is not None:
+        until = until.astimezone(VN).replace(tzinfo=None)
+    run_id = run_id or f"sis-{uuid.uuid4().hex[:12]}"
+    source = sis.SOURCE
+    summary = _summary(source, run_id)
+    deliveries, strangers = sis.scan(drop_dir)
+    with warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
+            warehouse.connect(settings, role=LOADER) as data:
+        ensure_tables(book)
+        ledger.lock_source(book, source)
+        summary["abandoned"] = ledger.abandon_stale(book, source)
+        landed_names = {file for file, _ in _landed(book, source)}
+        for delivery in deliveries:
+            if until is not None and delivery.delivered_at >= until:
+                continue
+            summary["files_seen"] += 1
+            if delivery.file in landed_names:
+                summary["files_unchanged"] += 1
+                continue
+            stamp = delivery.delivered_at.replace(tzinfo=VN)
+            item = FileToLand(
+                source=source, entity=delivery.vendor, table=SIS_TABLES[delivery.vendor],
+                file=delivery.file, agency_code=settings.agency_code,
+                school_code=delivery.ma_truong, school_year=delivery.nam_hoc,
+                term=delivery.hoc_ky, changed_at=stamp, data=delivery.path.read_bytes(),
+                read=lambda b, d=delivery: sis.read(d, b), key_column="MaHocSinh",
+                delivered_at=stamp)
+            _count(summary, delivery.file, _land(book, data, item, run_id))
+        for path in strangers:
+            name = f"{path.parent.name}/{path.name}"
+            summary["files_seen"] += 1
+            if name in landed_names:
+                summary["files_unchanged"] += 1
+                continue
+            item = FileToLand(
+                source=source, entity=path.parent.name, table=SIS_TABLES[path.parent.name],
+                file=name, agency_code=settings.agency_code, school_code=None,
+                school_year=None, term=None, changed_at=None, data=path.read_bytes(),
+                read=_bad_name, key_column="MaHocSinh")
+            _count(summary, name, _land(book, data, item, run_id))
+    log.info("sis: %d files seen, %d already landed, %d loaded (%d rows), %d quarantined %s",
+             summary["files_seen"], summary["files_unchanged"], summary["files_loaded"],
+             summary["rows_landed"], summary["files_quarantined"],
+             summary["quarantined_by_reason"])
+    return summary
+
+
+def _bad_name(data: bytes) -> Table:
+    raise BadFile("bad_file_name", "not {ma_truong}_{nam_hoc}_HK{1|2}_{yyyyMMddHHmm}")
+
+
+__all__ = ["canonical", "current_school_year", "ensure_tables", "extract_load_moet", "load_sis"]
