@@ -1,0 +1,162 @@
+"""The DOCX report, read back with python-docx: the seed report's 2019 figures in the seed's
+own sentences, the Decree 30 layout, the criteria table with ratios from the figures."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import docx
+import pytest
+from docx.shared import Mm
+
+from eduwh.report.render import render
+
+# Sentences of the seed report (000_192d14e16932da76.txt), figures included, verbatim.
+SEED_SENTENCES = [
+    "Tính đến thời điểm báo cáo, Sở đã tiếp nhận 655 hồ sơ, trong đó số hồ sơ đã giải quyết là"
+    " 599 hồ sơ (595 sớm và đúng hạn, 04 trễ hạn); số hồ sơ đang trong hạn giải quyết là 55 hồ"
+    " sơ (1 hồ sơ rút).",
+    "Ngoài ra, 41 TTHC thuộc Sở cũng đã được đăng tải đầy đủ lên trang thông tin điện tử của"
+    " ngành tại địa chỉ: http://quangngai.edu.vn.",
+    "Năm 2019, được sự quan tâm chỉ đạo của UBND tỉnh và sự phối hợp của Sở Thông tin và"
+    " Truyền thông tỉnh, Trung tâm Phục vụ hành chính công tỉnh, VNPT Quảng Ngãi, Sở GDĐT đã"
+    " triển khai cung cấp 03 thủ tục hành chính mức độ 3.",
+    "Cử 04 cán bộ làm việc tại Trung tâm (01 chính thức và 03 dự phòng) và phân công công chức"
+    " sử dụng phần mềm một cửa đều đảm bảo kỹ năng về trình độ tin học để thực hiện tiếp nhận và"
+    " trả kết quả hồ sơ TTHC.",
+    "+ Kết quả tiếp nhận hồ sơ, trả kết quả giải quyết qua dịch vụ bưu chính công ích tính từ"
+    " ngày 01/01/2019 đến nay là 421 hồ sơ (tiếp nhận hồ sơ bằng DVBC, chưa trả kết quả bằng"
+    " DVBC)",
+]
+SEED_FRAGMENTS = [
+    "và đã cấp 400 tài khoản.",
+    "đăng tải 120 tin, bài trong năm 2018; trong năm 2019, tính đến thời điểm báo cáo có 60 tin,"
+    " bài đã được đăng.",
+    "gồm 41 TTHC, Sở đã phối hợp Trung tâm Phục vụ hành chính công của tỉnh xây dựng trên dịch"
+    " vụ công một cửa của tỉnh, trong đó có 03 thủ tục đạt mức 3.",
+    "có 03 đường Internet cáp quang (01 VNPT, 02 Viettel)",
+    "Sở: 08 công chức, trình độ đại học và trên đại học chuyên ngành CNTT, trong đó 02 công chức"
+    " chuyên trách",
+    "và 06 công chức làm công tác kiêm nhiệm tại các phòng thuộc Sở.",
+    "Sở Giáo dục và Đào tạo đã thực hiện 02 nhiệm vụ, cụ thể như sau:",
+]
+
+
+def _all_text(document) -> list[str]:
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                texts.extend(p.text for p in cell.paragraphs)
+    return texts
+
+
+@pytest.fixture
+def report(figures_2019, tmp_path):
+    path = render(figures_2019, {}, tmp_path, "docx", unchecked=False)
+    return docx.Document(str(path))
+
+
+def test_the_figures_are_in_the_seed_reports_sentences(report):
+    paragraphs = [p.text for p in report.paragraphs]
+    for sentence in SEED_SENTENCES:
+        assert sentence in paragraphs, sentence
+    body = "\n".join(paragraphs)
+    for fragment in SEED_FRAGMENTS:
+        assert fragment in body, fragment
+
+
+def test_header_block_and_title_follow_decree_30(report):
+    header = report.tables[0]
+    left = [p.text for p in header.cell(0, 0).paragraphs]
+    right = [p.text for p in header.cell(0, 1).paragraphs]
+    assert left[:2] == ["UBND TỈNH QUẢNG NGÃI", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"]
+    assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert header.cell(0, 0).paragraphs[1].runs[0].bold
+    motto = header.cell(0, 1).paragraphs[1].runs[0]
+    assert motto.bold and motto.underline
+    assert header.cell(1, 0).text == "Số: 1043/BC-SGDĐT"
+    place_date = header.cell(1, 1).paragraphs[0].runs[0]
+    assert place_date.text == "Quảng Ngãi, ngày 06 tháng 12 năm 2019" and place_date.italic
+    assert "w:tblBorders" in header._tbl.tblPr.xml and 'w:val="nil"' in header._tbl.tblPr.xml
+    paragraphs = [p.text for p in report.paragraphs]
+    assert paragraphs[0] == "BÁO CÁO"
+    assert paragraphs[1] == "Kết quả ứng dụng công nghệ thông tin năm 2019"
+    for part in ("Phần thứ nhất", "Phần thứ hai", "Phần thứ ba"):
+        assert part in paragraphs
+    for number in range(1, 11):
+        assert any(p.startswith(f"{number}. ") for p in paragraphs), number
+
+
+def test_page_and_font(report):
+    section = report.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+
+    def within(value, low, high):  # Word stores margins in twips: allow the rounding
+        return Mm(low - 0.1) <= value <= Mm(high + 0.1)
+
+    assert within(section.top_margin, 20, 25) and within(section.bottom_margin, 20, 25)
+    assert within(section.left_margin, 30, 35) and within(section.right_margin, 15, 20)
+    assert report.styles["Normal"].font.name == "Times New Roman"
+    sizes = {run.font.size.pt for p in report.paragraphs for run in p.runs if run.font.size}
+    assert sizes and all(13 <= size <= 14 for size in sizes)
+    fonts = {run.font.name for p in report.paragraphs for run in p.runs}
+    assert fonts == {"Times New Roman"}
+
+
+def test_criteria_table_ratios_come_from_the_figures(report):
+    criteria = next(t for t in report.tables if t.cell(0, 0).text == "Mục")
+    rows = {row.cells[0].text: row.cells[2].text for row in criteria.rows[1:]}
+    assert set(rows) == {"3", "49", "50", "51", "52", "53", "54", "55", "56", "57"}
+    assert "Có 15/41 thủ tục có phát sinh hồ sơ" in rows["55"]
+    assert "15/41 (36,6%)" in rows["55"]
+    assert "TTHC mức độ 3, 4 có phát sinh hồ sơ: 3/3 (100%)" in rows["52"]
+    assert "Hồ sơ tiếp nhận qua BCCI: 421/655 (64,3%)" in rows["56"]
+    assert "Kết quả trả qua BCCI: 0/599 (0%)" in rows["57"]
+    assert SEED_SENTENCES[0] in rows["53"]
+    criteria_names = {row.cells[1].text.split(" - ")[0] for row in criteria.rows[1:]}
+    assert {"TC 1.2", "TCTP 7.2.1", "TCTP 7.3.1", "TCTP 7.3.2"} <= criteria_names
+
+
+def test_plan_tasks_recipients_and_signature(report):
+    plan = [t for t in report.tables if t.cell(0, 1).text == "Tên nhiệm vụ"]
+    assert len(plan) == 2
+    assert [row.cells[3].text for row in plan[0].rows[1:]] == [
+        "Đang thực hiện",
+        "Đã hoàn thành",
+        "Đã thực hiện",
+        "Đã và đang thực hiện",
+    ]
+    assert plan[1].rows[2].cells[1].text == "Quản lý học sinh"
+    signature = report.tables[-1]
+    recipients = [p.text for p in signature.cell(0, 0).paragraphs]
+    assert recipients[0] == "Nơi nhận:" and "- Lưu: VT, VP." in recipients
+    signer = [p.text for p in signature.cell(0, 1).paragraphs if p.text]
+    assert signer == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Sỹ"]
+
+
+def test_all_text_is_nfc_even_from_decomposed_input(figures_2019, tmp_path):
+    figures_2019["agency"]["name"] = unicodedata.normalize("NFD", figures_2019["agency"]["name"])
+    for task in figures_2019["plan_tasks"]:
+        task["task_name"] = unicodedata.normalize("NFD", task["task_name"])
+    document = docx.Document(str(render(figures_2019, {}, tmp_path, "docx", unchecked=False)))
+    for text in _all_text(document):
+        assert text == unicodedata.normalize("NFC", text), text[:80]
+
+
+def test_unchecked_report_carries_a_banner_on_every_page(figures_2019, tmp_path):
+    checked = docx.Document(str(render(figures_2019, {}, tmp_path / "a", "docx", False)))
+    unchecked = docx.Document(str(render(figures_2019, {}, tmp_path / "b", "docx", True)))
+    assert not any("UNCHECKED" in text for text in _all_text(checked))
+    assert "UNCHECKED" in unchecked.paragraphs[0].text
+    assert "UNCHECKED" in unchecked.sections[0].header.paragraphs[0].text
+    assert unchecked.core_properties.subject == "UNCHECKED"
+
+
+def test_missing_figures_show_as_placeholders_never_invented(figures_2019, tmp_path):
+    figures_2019["manual"] = {key: None for key in figures_2019["manual"]}
+    figures_2019["dossiers"]["resolved_late"] = None
+    document = docx.Document(str(render(figures_2019, {}, tmp_path, "docx", unchecked=False)))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "(595 sớm và đúng hạn, … trễ hạn)" in body
+    assert "đã cấp … tài khoản" in body
