@@ -1,0 +1,211 @@
+"""The figures of the annual report for (agency, year, as-of date), read from the marts.
+
+The JSON shape is contracts/report_figures.md: every key present, `null` where the
+warehouse cannot know the figure (a source not built yet). Figures are computed in
+dbt, in exactly one place; this module only reads the `rpt_*` marts, as the reader.
+When a mart lacks the asked as-of date, the as-of models are built for that date
+first (figures are computed from dates on the records, so a past date rebuilt later
+gives the same numbers).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eduwh import warehouse
+from eduwh.settings import Settings
+
+# Section -> (mart, column prefix, the contract's keys in order).
+SECTIONS = {
+    "procedures": (
+        "rpt_dossier_figures",
+        "procedures_",
+        (
+            "total",
+            "online_level_3",
+            "online_level_4",
+            "with_dossiers",
+            "online_with_dossiers",
+            "bcci_enabled",
+            "with_bcci_dossiers",
+        ),
+    ),
+    "dossiers": (
+        "rpt_dossier_figures",
+        "dossiers_",
+        (
+            "received",
+            "received_new",
+            "carried_over",
+            "received_online",
+            "received_direct",
+            "received_bcci",
+            "resolved",
+            "resolved_early",
+            "resolved_on_time",
+            "resolved_early_or_on_time",
+            "resolved_late",
+            "in_progress",
+            "in_progress_within_due",
+            "in_progress_overdue",
+            "withdrawn",
+            "stopped",
+            "returned_via_bcci",
+            "pct_resolved_early_or_on_time",
+            "pct_received_bcci",
+        ),
+    ),
+    "documents": (
+        "rpt_document_figures",
+        "documents_",
+        (
+            "incoming",
+            "outgoing",
+            "secret_excluded",
+            "incoming_signed",
+            "outgoing_signed",
+            "pct_incoming_signed",
+            "pct_outgoing_signed",
+            "via_axis",
+            "processed_on_time",
+        ),
+    ),
+    "schools": (
+        "rpt_school_figures",
+        "schools_",
+        (
+            "school_year",
+            "schools",
+            "classes",
+            "students",
+            "teachers",
+            "schools_on_smas",
+            "schools_on_vnedu",
+            "students_matched_pct",
+        ),
+    ),
+    "manual": (
+        "rpt_manual_figures",
+        "manual_",
+        (
+            "portal_posts_previous_year",
+            "portal_posts",
+            "email_accounts",
+            "ict_staff",
+            "internet_lines",
+        ),
+    ),
+}
+# The marts whose rows are per as-of date (built on demand for a new date).
+AS_OF_MARTS = ("rpt_dossier_figures", "rpt_bieu_06_kstt", "rpt_document_figures")
+
+
+def report_figures(settings: Settings, year: int, as_of: date) -> dict:
+    if _missing_as_of(settings, year, as_of):
+        build_as_of(settings, as_of)
+    with warehouse.connect(settings, role="eduwh_reader") as conn:
+        figures = {
+            "agency": _agency(conn, settings.agency_code),
+            "year": year,
+            "as_of": as_of.isoformat(),
+        }
+        for section, (mart, prefix, keys) in SECTIONS.items():
+            row = _row(conn, mart, settings.agency_code, year, as_of)
+            figures[section] = {key: _plain(row.get(prefix + key)) if row else None for key in keys}
+        figures["quality"] = _quality(conn)
+    return figures
+
+
+def figures_for_build(settings: Settings) -> dict:
+    """The figures of the as-of date the build was asked for (EDUWH_REPORT_AS_OF)."""
+    import os
+
+    as_of = date.fromisoformat(os.environ.get("EDUWH_REPORT_AS_OF") or date.today().isoformat())
+    return report_figures(settings, as_of.year, as_of)
+
+
+def build_as_of(settings: Settings, as_of: date) -> None:
+    """Build the as-of marts for one more date (incremental: other dates are kept)."""
+    from eduwh.warehouse.dbt import run_dbt
+
+    with warehouse.connect(settings, role="eduwh_reader") as conn:
+        present = [mart for mart in AS_OF_MARTS if _exists(conn, mart)]
+    if present:
+        run_dbt(
+            settings,
+            [
+                "run",
+                "--select",
+                *present,
+                "--vars",
+                f"{{report_as_of_dates: ['{as_of.isoformat()}']}}",
+            ],
+        )
+
+
+def _missing_as_of(settings: Settings, year: int, as_of: date) -> bool:
+    with warehouse.connect(settings, role="eduwh_reader") as conn:
+        if not _exists(conn, "rpt_dossier_figures"):
+            return False
+        return _row(conn, "rpt_dossier_figures", settings.agency_code, year, as_of) is None
+
+
+def _agency(conn, code: str) -> dict:
+    if _exists(conn, "dim_agency"):
+        row = conn.execute(
+            "select agency_code, agency_name from marts.dim_agency where agency_code = %s",
+            (code,),
+        ).fetchone()
+        if row:
+            return {"code": row[0], "name": row[1]}
+    return {"code": code, "name": None}
+
+
+def _row(conn, mart: str, agency: str, year: int, as_of: date) -> dict | None:
+    if not _exists(conn, mart):
+        return None
+    columns = {
+        name
+        for (name,) in conn.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = %s",
+            (mart,),
+        )
+    }
+    conditions, params = ["agency_code = %s"], [agency]
+    if "report_year" in columns:
+        conditions.append("report_year = %s")
+        params.append(year)
+    if "as_of_date" in columns:
+        conditions.append("as_of_date = %s")
+        params.append(as_of)
+    cursor = conn.execute(
+        f"select * from marts.{mart} where {' and '.join(conditions)}",
+        params,  # noqa: S608
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column.name for column in cursor.description], row, strict=True))
+
+
+def _quality(conn) -> dict:
+    quarantined = None
+    if _exists(conn, "rpt_quarantine_summary"):
+        quarantined = conn.execute(
+            "select coalesce(sum(quarantined_rows), 0) from marts.rpt_quarantine_summary"
+        ).fetchone()[0]
+    return {"checkpoint": None, "quarantined_rows": _plain(quarantined), "run_id": None}
+
+
+def _exists(conn, mart: str) -> bool:
+    return conn.execute("select to_regclass(%s)", (f"marts.{mart}",)).fetchone()[0] is not None
+
+
+def _plain(value):
+    """Decimal -> float with one decimal, bigint stays int, text stays text."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
