@@ -27,3 +27,28 @@ def eoffice_dataset() -> tuple[Path, dict]:
     ds.write_dataset_json(folder, META)
     result = generate_eoffice(folder, META)
     return folder, result
+
+
+def register_eoffice() -> None:
+    """Serve e-Office in SandboxServer (until server.py mounts it itself)."""
+    from eduwh.sandbox import server
+    from eduwh.sandbox.eoffice_server import EofficeApp
+
+    server.SERVED.setdefault("eoffice", EofficeApp)
+    # Headers and body go out in two writes: without TCP_NODELAY each response waits for
+    # the client's delayed ACK (~40 ms). Proposed for server.py's _Handler itself.
+    server._Handler.disable_nagle_algorithm = True
+
+
+@pytest.fixture
+def eoffice_env(monkeypatch):
+    """Point the e-Office settings (environment) at a running sandbox: call with it."""
+
+    def point(base_url: str) -> None:
+        monkeypatch.setenv("EOFFICE_BASE_URL", base_url)
+        monkeypatch.setenv("EOFFICE_CLIENT_ID", "eduwh")
+        monkeypatch.setenv("EOFFICE_CLIENT_SECRET", "sandbox-secret")
+        monkeypatch.setenv("EOFFICE_BACKOFF_BASE", "0.01")
+        monkeypatch.setenv("EOFFICE_BACKOFF_MAX", "0.05")
+
+    return point
