@@ -8,13 +8,20 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 export EDUWH_HOME ?= $(CURDIR)/.eduwh
 
-.PHONY: run test lint bench up setup clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench up setup clean browser
 
 run: setup
 	$(RUN) eduwh run --as-of 2019-12-06
 
-test: setup lint
+test: setup lint browser
 	$(RUN) pytest
+
+# Headless Chromium for the report's HTML test, from Debian's packages.
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 lint: .venv/.synced
 	$(RUN) ruff check include dags plugins tests bench

@@ -1,8 +1,10 @@
-"""The warehouse: dbt builds each domain when its sources landed, then the figures.
+"""The warehouse: dbt builds each domain when its sources landed, then the checks,
+then the report.
 
 Scheduled on the Assets the source DAGs publish. One Cosmos DbtTaskGroup per domain,
 rendered from the manifest that `eduwh setup` parsed: no dbt call and no database
-access while this file is parsed.
+access while this file is parsed. A failed checkpoint fails the run and leaves the
+last published report in place.
 """
 
 from __future__ import annotations
@@ -24,18 +26,31 @@ from eduwh.transform_groups import domain_task_group
     doc_md=__doc__,
 )
 def eduwh_warehouse():
-    dossiers = domain_task_group("dossiers")
+    shared = domain_task_group("shared")
+    domains = [domain_task_group(domain) for domain in ("dossiers", "report")]
 
-    @task
-    def figures() -> dict:
-        """The figures of the as-of date the build was asked for (from the marts)."""
-        from eduwh.report.figures import figures_for_build
-
+    @task(retries=0)
+    def checkpoint() -> dict:
+        """The Great Expectations checkpoint over the build; fails the run when it fails."""
+        from eduwh.quality import run_checkpoint
         from eduwh.settings import Settings
 
-        return figures_for_build(Settings.from_env())
+        outcome = run_checkpoint(Settings.from_env())
+        if not outcome.success:
+            raise RuntimeError(f"checkpoint {outcome.run_id} failed: {'; '.join(outcome.failed)}")
+        return {"run_id": outcome.run_id, "warnings": outcome.warnings}
 
-    dossiers >> figures()
+    @task
+    def publish_report() -> str:
+        """JSON, DOCX and HTML of the night's as-of date, swapped in atomically."""
+        from eduwh.report.publish import publish_latest
+        from eduwh.report.figures import build_as_of_date
+        from eduwh.settings import Settings
+
+        return str(publish_latest(Settings.from_env(), build_as_of_date()))
+
+    shared >> domains
+    domains >> checkpoint() >> publish_report()
 
 
 eduwh_warehouse()

@@ -16,7 +16,7 @@ def manifest_path(settings: Settings) -> Path:
 
 
 def domain_task_group(domain: str):
-    """dbt models tagged with the domain (and the shared ones they need), seeds and tests."""
+    """The dbt nodes tagged with the domain (models, seeds, snapshots) and their tests."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -43,7 +43,9 @@ def domain_task_group(domain: str):
         ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
-            select=[f"tag:{domain}+", f"+tag:{domain}"],
+            # Only the domain's own nodes: what domains share is the `shared` group, run
+            # first, so that no model is built by two groups.
+            select=[f"tag:{domain}"],
             test_behavior=TestBehavior.AFTER_EACH,
         ),
         execution_config=ExecutionConfig(

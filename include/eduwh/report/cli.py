@@ -1,16 +1,16 @@
-"""`eduwh report`: the annual report's figures from the marts."""
+"""`eduwh report`: the annual report from the marts, refused when the checks failed."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 from eduwh.settings import Settings
 
 
 def report_main(settings: Settings, args) -> int:
     from eduwh.cli import UserError
-    from eduwh.report.figures import report_figures
 
     try:
         as_of = date.fromisoformat(args.as_of)
@@ -18,8 +18,47 @@ def report_main(settings: Settings, args) -> int:
         raise UserError(f"--as-of must be a date like 2019-12-06, not {args.as_of!r}") from None
     if as_of.year != args.year:
         raise UserError(f"--as-of {as_of} is not in --year {args.year}")
-    figures = report_figures(settings, args.year, as_of)
-    if args.format == "json":
+    if args.format != "json" and not args.out:
+        raise UserError(f"--format {args.format} needs --out DIR")
+    path = publish(
+        settings,
+        args.year,
+        as_of,
+        args.format,
+        Path(args.out) if args.out else None,
+        args.allow_failed_checks,
+    )
+    if path is not None:
+        print(path)
+    return 0
+
+
+def publish(
+    settings: Settings,
+    year: int,
+    as_of: date,
+    fmt: str,
+    out_dir: Path | None,
+    allow_failed_checks: bool,
+) -> Path | None:
+    """Guard, read the figures, and print (json) or render (docx, html) the report."""
+    from eduwh.cli import UserError
+    from eduwh.quality import ChecksFailed, guard, latest_outcome
+    from eduwh.report.figures import report_figures
+
+    try:
+        status, unchecked = guard(settings, allow_failed_checks)
+    except ChecksFailed as error:
+        raise UserError(str(error)) from None
+    figures = report_figures(settings, year, as_of)
+    outcome = latest_outcome(settings)
+    figures["quality"].update(
+        checkpoint=status, run_id=outcome.run_id if outcome else None, unchecked=unchecked
+    )
+    if fmt == "json":
         print(json.dumps(figures, ensure_ascii=False, indent=2))
-        return 0
-    raise UserError(f"--format {args.format} is not available yet: use --format json")
+        return None
+    from eduwh.report.chart_data import chart_data
+    from eduwh.report.render import render
+
+    return render(figures, chart_data(settings, year, as_of), out_dir, fmt, unchecked)

@@ -93,6 +93,16 @@ SECTIONS = {
             "email_accounts",
             "ict_staff",
             "internet_lines",
+            # Beyond the contract's keys: lines of the report's text (sections 3, 6, 7, II).
+            "ict_staff_full_time",
+            "ict_staff_part_time",
+            "internet_lines_vnpt",
+            "internet_lines_viettel",
+            "one_stop_staff",
+            "one_stop_staff_official",
+            "one_stop_staff_backup",
+            "online_services_planned_level_3",
+            "plan_tasks_2020_decision_done",
         ),
     ),
 }
@@ -116,12 +126,17 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
     return figures
 
 
-def figures_for_build(settings: Settings) -> dict:
-    """The figures of the as-of date the build was asked for (EDUWH_REPORT_AS_OF)."""
+def build_as_of_date() -> date:
+    """The as-of date a build is asked for: EDUWH_REPORT_AS_OF, else the last complete day
+    in Vietnam (the night's run at 01:00 reports the day before)."""
     import os
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
 
-    as_of = date.fromisoformat(os.environ.get("EDUWH_REPORT_AS_OF") or date.today().isoformat())
-    return report_figures(settings, as_of.year, as_of)
+    configured = os.environ.get("EDUWH_REPORT_AS_OF")
+    if configured:
+        return date.fromisoformat(configured)
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() - timedelta(days=1)
 
 
 def build_as_of(settings: Settings, as_of: date) -> None:
