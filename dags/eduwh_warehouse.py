@@ -43,8 +43,8 @@ def eduwh_warehouse():
     @task
     def publish_report() -> str:
         """JSON, DOCX and HTML of the night's as-of date, swapped in atomically."""
-        from eduwh.report.publish import publish_latest
         from eduwh.report.figures import build_as_of_date
+        from eduwh.report.publish import publish_latest
         from eduwh.settings import Settings
 
         return str(publish_latest(Settings.from_env(), build_as_of_date()))

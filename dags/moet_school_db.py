@@ -12,7 +12,8 @@ from eduwh.orchestration import DEFAULT_ARGS, NIGHTLY, START_DATE
 
 # Shared with the warehouse DAG once declared in eduwh.orchestration.
 CSDL_MOET_EXPORTS = getattr(orchestration, "CSDL_MOET_EXPORTS", None) or Asset(
-    name="raw.csdl_moet", uri="eduwh://raw/csdl_moet")
+    name="raw.csdl_moet", uri="eduwh://raw/csdl_moet"
+)
 
 
 @dag(
@@ -22,8 +23,13 @@ CSDL_MOET_EXPORTS = getattr(orchestration, "CSDL_MOET_EXPORTS", None) or Asset(
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
-    params={"school_year": Param(None, type=["null", "string"],
-                                 description="YYYY-YYYY; default: the school year of the run")},
+    params={
+        "school_year": Param(
+            None,
+            type=["null", "string"],
+            description="YYYY-YYYY; default: the school year of the run",
+        )
+    },
     tags=["eduwh", "source", "csdl_moet"],
     doc_md=__doc__,
 )
@@ -34,7 +40,8 @@ def moet_school_db():
         from eduwh.settings import Settings
 
         year = params.get("school_year") or current_school_year(
-            orchestration.night_end(logical_date))
+            orchestration.night_end(logical_date)
+        )
         summary = extract_load_moet(Settings.from_env(), school_year=year, run_id=run_id)
         summary.pop("loaded", None)  # the file names: counts are enough in XCom
         return summary

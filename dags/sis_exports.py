@@ -12,7 +12,8 @@ from eduwh.orchestration import DEFAULT_ARGS, NIGHTLY, START_DATE
 
 # Shared with the warehouse DAG once declared in eduwh.orchestration.
 SIS_DELIVERIES = getattr(orchestration, "SIS_DELIVERIES", None) or Asset(
-    name="raw.sis", uri="eduwh://raw/sis")
+    name="raw.sis", uri="eduwh://raw/sis"
+)
 
 
 @dag(
