@@ -1,0 +1,9 @@
+{{ config(tags=['documents']) }}
+
+select
+    document_id,
+    organization_code,
+    recipient_order,
+    in_listing,
+    in_package
+from {{ ref('int_document_recipients') }}

@@ -1,0 +1,95 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['agency_code', 'report_year', 'as_of_date'],
+        on_schema_change='fail',
+        tags=['documents']
+    )
+}}
+{#-
+    The documents section of the annual report (contracts/report_figures.md), one row per
+    agency, report year and as-of date; column = 'documents_' + JSON key. Counted by
+    ngay_den (incoming) / ngay_ban_hanh (outgoing) from 1 January to the as-of date;
+    secret documents counted apart; signed = the package carries an XML-DSig Signature;
+    processed_on_time = completed on or before min(deadline, as-of date).
+-#}
+
+with
+
+as_of_dates as (
+
+    {{ report_as_of_dates() }}
+
+),
+
+report_rows as (
+
+    select
+        agencies.agency_code,
+        agencies.agency_name,
+        extract(year from as_of_dates.as_of_date)::int as report_year,
+        as_of_dates.as_of_date
+    from {{ ref('dim_agency') }} as agencies
+    cross join as_of_dates
+
+),
+
+documents as (
+
+    select
+        documents.*,
+        as_of_dates.as_of_date
+    from {{ ref('fct_document') }} as documents
+    inner join as_of_dates
+        on documents.counted_date between
+            make_date(extract(year from as_of_dates.as_of_date)::int, 1, 1)
+            and as_of_dates.as_of_date
+
+),
+
+figures as (
+
+    select
+        agency_code,
+        as_of_date,
+        count(*) filter (where not is_secret and direction = 'incoming') as incoming,
+        count(*) filter (where not is_secret and direction = 'outgoing') as outgoing,
+        count(*) filter (where is_secret) as secret_excluded,
+        count(*) filter (
+            where not is_secret and direction = 'incoming' and is_signed
+        ) as incoming_signed,
+        count(*) filter (
+            where not is_secret and direction = 'outgoing' and is_signed
+        ) as outgoing_signed,
+        count(*) filter (where not is_secret and is_via_axis) as via_axis,
+        count(*) filter (
+            where not is_secret and due_date is not null
+            and completed_date <= least(due_date, as_of_date)
+        ) as processed_on_time
+    from documents
+    group by agency_code, as_of_date
+
+)
+
+select
+    report_rows.agency_code,
+    report_rows.agency_name,
+    report_rows.report_year,
+    report_rows.as_of_date,
+    coalesce(figures.incoming, 0)::int as documents_incoming,
+    coalesce(figures.outgoing, 0)::int as documents_outgoing,
+    coalesce(figures.secret_excluded, 0)::int as documents_secret_excluded,
+    coalesce(figures.incoming_signed, 0)::int as documents_incoming_signed,
+    coalesce(figures.outgoing_signed, 0)::int as documents_outgoing_signed,
+    round(100.0 * figures.incoming_signed / nullif(figures.incoming, 0), 1)::numeric(4, 1)
+        as documents_pct_incoming_signed,
+    round(100.0 * figures.outgoing_signed / nullif(figures.outgoing, 0), 1)::numeric(4, 1)
+        as documents_pct_outgoing_signed,
+    coalesce(figures.via_axis, 0)::int as documents_via_axis,
+    coalesce(figures.processed_on_time, 0)::int as documents_processed_on_time
+from report_rows
+left join figures
+    on
+        report_rows.agency_code = figures.agency_code
+        and report_rows.as_of_date = figures.as_of_date
