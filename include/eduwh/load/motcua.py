@@ -1,0 +1,195 @@
+"""The night's extract-load of the one-stop portal (motcua) into ``raw``.
+
+1. Catalogue: every procedure of the agency, one batch into ``raw.motcua__thutuc``
+   (landed every night: the warehouse keeps history by snapshots). A night already
+   landed is not landed again (unless ``full_refresh``).
+2. Dossiers: the window ``[watermark, window_end)`` into ``raw.motcua__hoso``; each
+   version validated (key, dates, due before receipt, procedure in the catalogue just
+   landed); bad ones go to ``meta.quarantine``; the watermark moves to ``window_end``.
+
+Each batch lands whole or not at all: its ``running`` ledger row is committed first,
+then ONE transaction holds the COPY, the quarantine rows, the ledger's ``succeeded`` with
+counts (landed + quarantined = reported, checked) and the watermark. On error: rollback,
+ledger ``failed`` with the error's text, the error raised again.
+Personal data (ChuHoSo, SoGiayToChuHoSo) is never logged: logs carry counts only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from eduwh import warehouse
+from eduwh.load import ddl, ledger, quarantine, watermark
+from eduwh.load.copy import RawCopy
+from eduwh.settings import Settings
+from eduwh.sources import motcua
+from eduwh.sources.http import Endpoint, RestClient, Window
+
+log = logging.getLogger(__name__)
+
+LOADER = "eduwh_loader"
+SOURCE = motcua.SOURCE
+DEFAULT_EXTRACT_FROM = "2018-01-01T00:00:00+07:00"
+TABLES = {"thutuc": "raw.motcua__thutuc", "hoso": "raw.motcua__hoso"}
+
+
+def extract_from() -> datetime:
+    """``MOTCUA_EXTRACT_FROM``: where dossiers start when there is no watermark yet."""
+    value = os.environ.get("MOTCUA_EXTRACT_FROM") or DEFAULT_EXTRACT_FROM
+    return motcua.local(datetime.fromisoformat(value))
+
+
+def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool = False,
+                 run_id: str | None = None, start: datetime | None = None) -> dict:
+    """Land the catalogue and the dossiers changed in ``[watermark, window_end)``.
+
+    Naive datetimes are Vietnam local time. Returns a summary: per entity the batch id,
+    the window, rows reported / landed / quarantined and a status.
+    """
+    if not settings.motcua_base_url:
+        raise ValueError("MOTCUA_BASE_URL is not set (no one-stop portal to extract from)")
+    window_end = motcua.local(window_end)
+    run_id = run_id or f"motcua-{uuid.uuid4().hex[:12]}"
+    options = motcua.client_options()
+    client = motcua.make_client(settings.motcua_base_url, settings.motcua_client_id,
+                                settings.motcua_client_secret)
+    summary: dict[str, Any] = {"source": SOURCE, "run_id": run_id,
+                               "window_end": window_end.isoformat()}
+    with client, \
+            warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
+            warehouse.connect(settings, role=LOADER) as data:
+        ddl.ensure_tables(book)
+        ledger.lock_source(book, SOURCE)
+        summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
+        if summary["abandoned"]:
+            log.warning("motcua: batches %s were left running by an ended process: abandoned",
+                        summary["abandoned"])
+
+        # 1. catalogue
+        endpoint = motcua.thutuc_endpoint(settings.agency_code, options["page_size"])
+        landed_before = None if full_refresh else ledger.last_succeeded(
+            book, SOURCE, "thutuc", window_end)
+        if landed_before is not None:
+            procedures = {r[0] for r in book.execute(
+                "select record->>'MaTTHC' from raw.motcua__thutuc where batch_id = %s",
+                (landed_before,))}
+            summary["thutuc"] = {"status": "already_landed", "batch_id": landed_before,
+                                 "procedures": len(procedures)}
+        else:
+            procedures = set()
+
+            def keep_procedure(record: dict) -> None:
+                procedures.add(record["MaTTHC"])
+
+            summary["thutuc"] = _land(
+                book, data, client, endpoint, entity="thutuc", window=None,
+                batch_window=(None, window_end), run_id=run_id,
+                validate=motcua.validate_thutuc, on_landed=keep_procedure,
+                on_restart=procedures.clear)
+            summary["thutuc"]["procedures"] = len(procedures)
+
+        # 2. dossiers
+        high_water = watermark.get(book, SOURCE, "hoso")
+        if start is not None:
+            window_start = motcua.local(start)
+        elif full_refresh or high_water is None:
+            window_start = extract_from()
+        else:
+            window_start = high_water
+        if window_start > window_end and start is not None:
+            raise ValueError(f"start {window_start} is after window_end {window_end}")
+        if window_start >= window_end:
+            summary["hoso"] = {"status": "up_to_date", "batch_id": None,
+                               "window_start": window_start.isoformat(),
+                               "window_end": window_end.isoformat(),
+                               "reported": 0, "landed": 0, "quarantined": 0}
+        else:
+            frozen = frozenset(procedures)
+            summary["hoso"] = _land(
+                book, data, client, motcua.hoso_endpoint(settings.agency_code,
+                                                         options["page_size"]),
+                entity="hoso", window=Window(window_start, window_end),
+                batch_window=(window_start, window_end), run_id=run_id,
+                validate=lambda record: motcua.validate_hoso(record, frozen),
+                advance_watermark=True)
+    summary["http_calls"] = client.calls
+    return summary
+
+
+def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient,
+          endpoint: Endpoint, *, entity: str, window: Window | None,
+          batch_window: tuple[datetime | None, datetime | None], run_id: str,
+          validate: Callable[[Any], motcua.Problem | None],
+          on_landed: Callable[[dict], None] | None = None,
+          on_restart: Callable[[], None] | None = None,
+          advance_watermark: bool = False) -> dict:
+    """One batch: ledger ``running`` (committed), then one transaction with everything."""
+    window_start, window_end = batch_window
+    batch_id = ledger.open_batch(book, SOURCE, entity, window_start, window_end, run_id)
+    log.info("motcua %s: batch %d, window %s", entity, batch_id, window or "(catalogue)")
+    copy: RawCopy | None = None
+    try:
+        data.execute("savepoint window_read")
+        copy = RawCopy(data, TABLES[entity], batch_id, window_start, window_end).__enter__()
+        bad: list[quarantine.Quarantined] = []
+        record_no = 0
+        reported = 0
+        for page in client.pages(endpoint, window=window):
+            if page.restarts_window:  # the window changed while read: undo, read again
+                copy.__exit__(None, None, None)
+                copy = None
+                data.execute("rollback to savepoint window_read")
+                bad, record_no = [], 0
+                if on_restart:
+                    on_restart()
+                copy = RawCopy(data, TABLES[entity], batch_id, window_start,
+                               window_end).__enter__()
+            reported = page.total
+            for record in page.records:
+                record_no += 1
+                problem = validate(record)
+                if problem is None:
+                    copy.write(record_no, record)
+                    if on_landed:
+                        on_landed(record)
+                else:
+                    bad.append(quarantine.Quarantined(
+                        quarantine.record_text(record), problem.reason, problem.detail))
+        copy.__exit__(None, None, None)
+        landed, copy = copy.rows, None
+        new_bad = quarantine.insert(data, batch_id, SOURCE, entity, bad)
+        ledger.succeed(data, batch_id, reported=reported, landed=landed, quarantined=len(bad))
+        if advance_watermark:
+            watermark.advance(data, SOURCE, entity, window_end, batch_id)
+        data.commit()
+    except BaseException as error:
+        if copy is not None:
+            try:
+                copy.__exit__(type(error), error, error.__traceback__)
+            except Exception:  # the COPY is being abandoned anyway
+                pass
+        try:
+            data.rollback()
+        except Exception:
+            pass
+        try:
+            ledger.fail(book, batch_id, f"{type(error).__name__}: {error}")
+        except Exception:
+            log.exception("motcua %s: could not mark batch %d failed", entity, batch_id)
+        raise
+    reasons = Counter(q.reason for q in bad)
+    log.info("motcua %s: batch %d succeeded: reported %d, landed %d, quarantined %d %s "
+             "(%d new)", entity, batch_id, reported, landed, len(bad), dict(reasons), new_bad)
+    return {"status": "succeeded", "batch_id": batch_id,
+            "window_start": window_start.isoformat() if window_start else None,
+            "window_end": window_end.isoformat() if window_end else None,
+            "reported": reported, "landed": landed, "quarantined": len(bad),
+            "quarantined_by_reason": dict(reasons)}
