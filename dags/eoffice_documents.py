@@ -1,0 +1,52 @@
+"""e-Office: incoming and outgoing documents of the night and their edXML headers into `raw`."""
+
+from __future__ import annotations
+
+from airflow.sdk import Asset, Param, dag, task
+
+from eduwh.orchestration import DEFAULT_ARGS, NIGHTLY, START_DATE, night_end
+
+# To move into eduwh.orchestration (next to MOTCUA_*), then import from there.
+EOFFICE_DOCUMENTS = Asset(name="raw.eoffice__vanban", uri="eduwh://raw/eoffice__vanban")
+EOFFICE_EDXML_HEADERS = Asset(name="raw.eoffice__edxml_header",
+                              uri="eduwh://raw/eoffice__edxml_header")
+
+
+@dag(
+    dag_id="eoffice_documents",
+    schedule=NIGHTLY,
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    params={"full_refresh": Param(False, type="boolean", description="re-extract every window")},
+    tags=["eduwh", "source", "eoffice"],
+    doc_md=__doc__,
+)
+def eoffice_documents():
+    @task(pool="eoffice", outlets=[EOFFICE_DOCUMENTS, EOFFICE_EDXML_HEADERS])
+    def extract_load(logical_date=None, params=None, run_id=None) -> dict:
+        from eduwh.load.eoffice import extract_load as run_night
+        from eduwh.settings import Settings
+
+        summary = run_night(
+            Settings.from_env(),
+            night_end(logical_date),
+            full_refresh=bool(params["full_refresh"]),
+            run_id=run_id,
+        )
+        return _json_safe(summary)
+
+    extract_load()
+
+
+def _json_safe(value):
+    """XCom stores JSON: datetimes become ISO strings."""
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+eoffice_documents()
