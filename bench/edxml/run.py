@@ -68,7 +68,8 @@ elif mode == "iterparse":
             del el.getparent()[0]
 else:
     doc = etree.parse(path, etree.XMLParser(huge_tree=True))
-    size = sum(len(e.text) * 3 // 4 for e in doc.iter() if str(e.tag).endswith("ContentTransferEncoded"))
+    size = sum(len(e.text) * 3 // 4 for e in doc.iter()
+               if str(e.tag).endswith("ContentTransferEncoded"))
 seconds = time.perf_counter() - t
 _, peak = tracemalloc.get_traced_memory()
 grow = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base

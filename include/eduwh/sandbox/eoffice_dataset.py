@@ -69,7 +69,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -305,8 +305,8 @@ class Certificates:
             .issuer_name(self.ca_name)
             .public_key(key.public_key())
             .serial_number(serial)
-            .not_valid_before(datetime(2018, 1, 1, tzinfo=timezone.utc))
-            .not_valid_after(datetime(2023, 1, 1, tzinfo=timezone.utc))
+            .not_valid_before(datetime(2018, 1, 1, tzinfo=UTC))
+            .not_valid_after(datetime(2023, 1, 1, tzinfo=UTC))
             .add_extension(x509.KeyUsage(
                 digital_signature=True, content_commitment=True, key_encipherment=False,
                 data_encipherment=False, key_agreement=False, key_cert_sign=False,
