@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
-from eduwh.orchestration import DEFAULT_ARGS, MOTCUA_CATALOGUE, MOTCUA_DOSSIERS, START_DATE
+from eduwh.orchestration import ANY_SOURCE_LANDED, DEFAULT_ARGS, START_DATE
 from eduwh.transform_groups import domain_task_group
 
 
 @dag(
     dag_id="eduwh_warehouse",
-    schedule=(MOTCUA_CATALOGUE | MOTCUA_DOSSIERS),
+    schedule=ANY_SOURCE_LANDED,
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
@@ -26,8 +26,18 @@ from eduwh.transform_groups import domain_task_group
     doc_md=__doc__,
 )
 def eduwh_warehouse():
+    @task
+    def landing_tables() -> None:
+        """Every source's raw tables exist, so a source that never ran builds empty."""
+        from eduwh.load import ensure_landing_tables
+        from eduwh.settings import Settings
+
+        ensure_landing_tables(Settings.from_env())
+
     shared = domain_task_group("shared")
-    domains = [domain_task_group(domain) for domain in ("dossiers", "report")]
+    domains = [
+        domain_task_group(domain) for domain in ("dossiers", "documents", "schools", "report")
+    ]
 
     @task(retries=0)
     def checkpoint() -> dict:
@@ -49,7 +59,7 @@ def eduwh_warehouse():
 
         return str(publish_latest(Settings.from_env(), build_as_of_date()))
 
-    shared >> domains
+    landing_tables() >> shared >> domains
     domains >> checkpoint() >> publish_report()
 
 

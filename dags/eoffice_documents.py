@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Param, dag, task
 
-from eduwh.orchestration import DEFAULT_ARGS, NIGHTLY, START_DATE, night_end
-
-# To move into eduwh.orchestration (next to MOTCUA_*), then import from there.
-EOFFICE_DOCUMENTS = Asset(name="raw.eoffice__vanban", uri="eduwh://raw/eoffice__vanban")
-EOFFICE_EDXML_HEADERS = Asset(name="raw.eoffice__edxml_header",
-                              uri="eduwh://raw/eoffice__edxml_header")
+from eduwh.orchestration import (
+    DEFAULT_ARGS,
+    EOFFICE_DOCUMENTS,
+    EOFFICE_EDXML_HEADERS,
+    NIGHTLY,
+    START_DATE,
+    json_safe,
+    night_end,
+)
 
 
 @dag(
@@ -35,18 +38,9 @@ def eoffice_documents():
             full_refresh=bool(params["full_refresh"]),
             run_id=run_id,
         )
-        return _json_safe(summary)
+        return json_safe(summary)
 
     extract_load()
-
-
-def _json_safe(value):
-    """XCom stores JSON: datetimes become ISO strings."""
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(item) for item in value]
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 eoffice_documents()

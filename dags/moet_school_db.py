@@ -5,15 +5,10 @@ Lists the exports of the school year and lands only the files whose sha256 chang
 
 from __future__ import annotations
 
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Param, dag, task
 
 from eduwh import orchestration
-from eduwh.orchestration import DEFAULT_ARGS, NIGHTLY, START_DATE
-
-# Shared with the warehouse DAG once declared in eduwh.orchestration.
-CSDL_MOET_EXPORTS = getattr(orchestration, "CSDL_MOET_EXPORTS", None) or Asset(
-    name="raw.csdl_moet", uri="eduwh://raw/csdl_moet"
-)
+from eduwh.orchestration import CSDL_MOET_EXPORTS, DEFAULT_ARGS, NIGHTLY, START_DATE
 
 
 @dag(

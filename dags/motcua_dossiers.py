@@ -10,6 +10,7 @@ from eduwh.orchestration import (
     MOTCUA_DOSSIERS,
     NIGHTLY,
     START_DATE,
+    json_safe,
     night_end,
 )
 
@@ -37,18 +38,9 @@ def motcua_dossiers():
             full_refresh=bool(params["full_refresh"]),
             run_id=run_id,
         )
-        return _json_safe(summary)
+        return json_safe(summary)
 
     extract_load()
-
-
-def _json_safe(value):
-    """XCom stores JSON: datetimes become ISO strings."""
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(item) for item in value]
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 motcua_dossiers()

@@ -5,15 +5,10 @@ Lands every delivery not landed yet whose stamp is before the end of the night.
 
 from __future__ import annotations
 
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
 from eduwh import orchestration
-from eduwh.orchestration import DEFAULT_ARGS, NIGHTLY, START_DATE
-
-# Shared with the warehouse DAG once declared in eduwh.orchestration.
-SIS_DELIVERIES = getattr(orchestration, "SIS_DELIVERIES", None) or Asset(
-    name="raw.sis", uri="eduwh://raw/sis"
-)
+from eduwh.orchestration import DEFAULT_ARGS, NIGHTLY, SIS_DELIVERIES, START_DATE
 
 
 @dag(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -19,19 +20,20 @@ import pendulum
 
 from eduwh.settings import PROJECT_ROOT, Settings
 
-SOURCE_DAGS = ("motcua_dossiers",)
+SOURCE_DAGS = ("motcua_dossiers", "eoffice_documents", "moet_school_db", "sis_exports")
 WAREHOUSE_DAG = "eduwh_warehouse"
 
 
 def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) -> int:
     from eduwh import warehouse
-    from eduwh.report.figures import report_figures
+    from eduwh.report.publish import latest_published
     from eduwh.warehouse.dbt import dbt_environment
 
     as_of_date = _parse_date(as_of)
     started = time.monotonic()
     _step(started, warehouse.ensure(settings))
     os.environ.update(dbt_environment(settings))
+    os.environ["EDUWH_TASK_RETRIES"] = "0"  # dag.test() would sit out each retry delay
     os.environ["EDUWH_REPORT_AS_OF"] = as_of_date.isoformat()
     logical_date = pendulum.datetime(
         as_of_date.year, as_of_date.month, as_of_date.day, 1, tz="Asia/Ho_Chi_Minh"
@@ -42,41 +44,69 @@ def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) 
             _run_dag(dag_id, logical_date)
             _step(started, f"{dag_id}: landed")
     _run_dag(WAREHOUSE_DAG, logical_date)
-    _step(started, f"{WAREHOUSE_DAG}: built")
-    figures = report_figures(settings, as_of_date.year, as_of_date)
+    published = latest_published(settings)
+    _step(started, f"{WAREHOUSE_DAG}: built, checked, report published in {published}")
+    figures = json.loads((published / "figures.json").read_text())
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0
+
+
+SANDBOX_SETTINGS = (
+    "MOTCUA_BASE_URL",
+    "MOTCUA_CLIENT_ID",
+    "MOTCUA_CLIENT_SECRET",
+    "EOFFICE_BASE_URL",
+    "EOFFICE_CLIENT_ID",
+    "EOFFICE_CLIENT_SECRET",
+    "MOET_BASE_URL",
+    "MOET_API_KEY",
+    "SIS_DROP_DIR",
+)
 
 
 @contextlib.contextmanager
 def _sources(settings: Settings, as_of: date, data: str | None, faults: str):
     """The sandbox on the data set, unless the settings point at the real systems."""
-    if settings.motcua_base_url:
-        yield f"sources: the real systems ({settings.motcua_base_url})"
+    if settings.real_sources:
+        yield "sources: the real systems of the settings"
         return
     from eduwh.sandbox.server import SandboxServer
 
     data_dir = Path(data) if data else _built_in_dataset(settings)
     clock = datetime.combine(as_of, datetime.max.time()).replace(microsecond=0)
-    server = SandboxServer(data_dir, clock=clock, faults=faults)
+    client_id, client_secret = "eduwh", secrets.token_urlsafe(16)  # a new secret each run
+    server = SandboxServer(
+        data_dir, clock=clock, faults=faults, client_id=client_id, client_secret=client_secret
+    )
     server.start()
-    os.environ["MOTCUA_BASE_URL"] = server.motcua_base_url
-    os.environ["MOTCUA_CLIENT_ID"] = server.client_id
-    os.environ["MOTCUA_CLIENT_SECRET"] = server.client_secret
+    served = server.urls
+    sandbox_env = {
+        "MOTCUA_BASE_URL": served.get("motcua"),
+        "EOFFICE_BASE_URL": served.get("eoffice"),
+        "MOET_BASE_URL": served.get("moet"),
+        "MOTCUA_CLIENT_ID": client_id,
+        "MOTCUA_CLIENT_SECRET": client_secret,
+        "EOFFICE_CLIENT_ID": client_id,
+        "EOFFICE_CLIENT_SECRET": client_secret,
+        "MOET_API_KEY": client_secret,
+        "SIS_DROP_DIR": str(data_dir / "sis") if (data_dir / "sis").is_dir() else None,
+    }
+    os.environ.update({name: value for name, value in sandbox_env.items() if value})
     try:
         yield f"sources: sandbox on {data_dir} (clock {clock}, faults {faults})"
     finally:
         server.stop()
-        for name in ("MOTCUA_BASE_URL", "MOTCUA_CLIENT_ID", "MOTCUA_CLIENT_SECRET"):
+        for name in SANDBOX_SETTINGS:
             os.environ.pop(name, None)
 
 
 def _built_in_dataset(settings: Settings) -> Path:
-    from eduwh.sandbox.motcua_dataset import generate
+    from eduwh.sandbox.cli import generate_builtin
 
     target = settings.home / "datasets" / "quang-ngai-2019"
     if not (target / "expected.json").exists():
-        generate(target)
+        print("generating the built-in Quảng Ngãi 2019 data set ...", file=sys.stderr)
+        generate_builtin(target)
     return target
 
 

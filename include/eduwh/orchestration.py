@@ -28,9 +28,27 @@ POOLS = {
     "sis": (2, "SMAS / vnEdu drop folder"),
 }
 
+
+def _raw(table: str) -> Asset:
+    return Asset(name=f"raw.{table}", uri=f"eduwh://raw/{table}")
+
+
 # What each source DAG lands; the warehouse DAG is scheduled on them.
-MOTCUA_DOSSIERS = Asset(name="raw.motcua__hoso", uri="eduwh://raw/motcua__hoso")
-MOTCUA_CATALOGUE = Asset(name="raw.motcua__thutuc", uri="eduwh://raw/motcua__thutuc")
+MOTCUA_DOSSIERS = _raw("motcua__hoso")
+MOTCUA_CATALOGUE = _raw("motcua__thutuc")
+EOFFICE_DOCUMENTS = _raw("eoffice__vanban")
+EOFFICE_EDXML_HEADERS = _raw("eoffice__edxml_header")
+CSDL_MOET_EXPORTS = _raw("csdl_moet")
+SIS_DELIVERIES = _raw("sis")
+# The warehouse DAG runs when any source landed something.
+ANY_SOURCE_LANDED = (
+    MOTCUA_CATALOGUE
+    | MOTCUA_DOSSIERS
+    | EOFFICE_DOCUMENTS
+    | EOFFICE_EDXML_HEADERS
+    | CSDL_MOET_EXPORTS
+    | SIS_DELIVERIES
+)
 
 log = logging.getLogger("eduwh.alerts")
 
@@ -62,7 +80,8 @@ def alert_on_failure(context) -> None:
 
 DEFAULT_ARGS = {
     "owner": "eduwh",
-    "retries": 3,
+    # `eduwh run` sets EDUWH_TASK_RETRIES=0: one local night should fail fast and say why.
+    "retries": int(os.environ.get("EDUWH_TASK_RETRIES", "3")),
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
@@ -78,3 +97,12 @@ def night_end(logical_date: datetime) -> datetime:
     """
     local = pendulum.instance(logical_date).in_timezone(LOCAL_TZ)
     return local.start_of("day")
+
+
+def json_safe(value):
+    """What a task returns goes to XCom as JSON: datetimes become ISO strings."""
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -29,6 +29,12 @@ class Settings:
     motcua_base_url: str | None
     motcua_client_id: str
     motcua_client_secret: str | None
+    eoffice_base_url: str | None
+    eoffice_client_id: str
+    eoffice_client_secret: str | None
+    moet_base_url: str | None
+    moet_api_key: str | None
+    sis_drop_dir: str | None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -41,6 +47,19 @@ class Settings:
             motcua_base_url=_env("MOTCUA_BASE_URL"),
             motcua_client_id=_env("MOTCUA_CLIENT_ID", "eduwh"),
             motcua_client_secret=_env("MOTCUA_CLIENT_SECRET"),
+            eoffice_base_url=_env("EOFFICE_BASE_URL"),
+            eoffice_client_id=_env("EOFFICE_CLIENT_ID", "eduwh"),
+            eoffice_client_secret=_env("EOFFICE_CLIENT_SECRET"),
+            moet_base_url=_env("MOET_BASE_URL"),
+            moet_api_key=_env("MOET_API_KEY"),
+            sis_drop_dir=_env("SIS_DROP_DIR"),
+        )
+
+    @property
+    def real_sources(self) -> bool:
+        """True when any source setting points at a real system (no sandbox then)."""
+        return any(
+            (self.motcua_base_url, self.eoffice_base_url, self.moet_base_url, self.sis_drop_dir)
         )
 
     @property

@@ -51,5 +51,12 @@ def domain_task_group(domain: str):
         execution_config=ExecutionConfig(
             execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER
         ),
-        operator_args={"install_deps": False},
+        operator_args={"install_deps": False, "env": _dbt_env(domain), "append_env": True},
     )
+
+
+def _dbt_env(domain: str) -> dict[str, str]:
+    """The shared group runs before every domain: its tests must not pull in the
+    relationship tests of domain models that are not built yet (dbt's indirect selection
+    `cautious`). Each domain runs every test that touches its models (`eager`)."""
+    return {"DBT_INDIRECT_SELECTION": "cautious" if domain == "shared" else "eager"}

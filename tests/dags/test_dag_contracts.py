@@ -12,7 +12,12 @@ from airflow.dag_processing.dagbag import DagBag
 from eduwh.orchestration import POOLS
 from eduwh.settings import PROJECT_ROOT
 
-SOURCE_DAGS = {"motcua_dossiers": "motcua"}
+SOURCE_DAGS = {
+    "motcua_dossiers": "motcua",
+    "eoffice_documents": "eoffice",
+    "moet_school_db": "csdl_moet",
+    "sis_exports": "sis",
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +34,7 @@ def test_parsing_spawns_no_process_and_opens_no_connection(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", forbidden)
     parsed = DagBag(str(PROJECT_ROOT / "dags"))
     assert parsed.import_errors == {}
-    assert {"motcua_dossiers", "eduwh_warehouse"} <= set(parsed.dag_ids)
+    assert {*SOURCE_DAGS, "eduwh_warehouse"} <= set(parsed.dag_ids)
 
 
 @pytest.mark.parametrize("dag_id", sorted(SOURCE_DAGS))

@@ -21,11 +21,18 @@ def record_json(record: Any) -> str:
 
 
 class RawCopy:
-    def __init__(self, conn: psycopg.Connection, table: str, batch_id: int,
-                 window_start: datetime | None, window_end: datetime | None) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        table: str,
+        batch_id: int,
+        window_start: datetime | None,
+        window_end: datetime | None,
+    ) -> None:
         schema, name = table.split(".")
         self._statement = sql.SQL("copy {} ({}) from stdin").format(
-            sql.Identifier(schema, name), sql.SQL(", ").join(map(sql.Identifier, RAW_COLUMNS)))
+            sql.Identifier(schema, name), sql.SQL(", ").join(map(sql.Identifier, RAW_COLUMNS))
+        )
         self._cursor = conn.cursor()
         self._batch_id = batch_id
         self._window = (window_start, window_end)

@@ -88,8 +88,14 @@ def extract_from() -> datetime:
     return eoffice.local(datetime.fromisoformat(value))
 
 
-def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool = False,
-                 run_id: str | None = None, start: datetime | None = None) -> dict:
+def extract_load(
+    settings: Settings,
+    window_end: datetime,
+    *,
+    full_refresh: bool = False,
+    run_id: str | None = None,
+    start: datetime | None = None,
+) -> dict:
     """Land incoming and outgoing documents changed in ``[watermark, window_end)`` and
     the header facts of their packages. Naive datetimes are Vietnam local time."""
     base_url, client_id, client_secret = eoffice.connection(settings)
@@ -99,17 +105,24 @@ def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool
     run_id = run_id or f"eoffice-{uuid.uuid4().hex[:12]}"
     options = eoffice.client_options()
     client = eoffice.make_client(base_url, client_id, client_secret)
-    summary: dict[str, Any] = {"source": SOURCE, "run_id": run_id,
-                               "window_end": window_end.isoformat()}
-    with client, \
-            warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
-            warehouse.connect(settings, role=LOADER) as data:
+    summary: dict[str, Any] = {
+        "source": SOURCE,
+        "run_id": run_id,
+        "window_end": window_end.isoformat(),
+    }
+    with (
+        client,
+        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
+        warehouse.connect(settings, role=LOADER) as data,
+    ):
         ensure_tables(book)
         ledger.lock_source(book, SOURCE)
         summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
         if summary["abandoned"]:
-            log.warning("eoffice: batches %s were left running by an ended process: abandoned",
-                        summary["abandoned"])
+            log.warning(
+                "eoffice: batches %s were left running by an ended process: abandoned",
+                summary["abandoned"],
+            )
         for kind in eoffice.KINDS:
             name = entity(kind)
             high_water = watermark.get(book, SOURCE, name)
@@ -120,19 +133,36 @@ def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool
             else:
                 window_start = high_water
             if window_start >= window_end:
-                summary[name] = {"status": "up_to_date", "batch_id": None,
-                                 "window_start": window_start.isoformat(),
-                                 "window_end": window_end.isoformat(), "reported": 0,
-                                 "landed": 0, "quarantined": 0}
+                summary[name] = {
+                    "status": "up_to_date",
+                    "batch_id": None,
+                    "window_start": window_start.isoformat(),
+                    "window_end": window_end.isoformat(),
+                    "reported": 0,
+                    "landed": 0,
+                    "quarantined": 0,
+                }
                 continue
             landed_before: set[int] = set()
             if not full_refresh:
-                landed_before = {r[0] for r in book.execute(
-                    "select distinct h.document_id from raw.eoffice__edxml_header h"
-                    " join meta.batch b on b.batch_id = h.batch_id"
-                    " where b.status = 'succeeded'")}
-            summary[name] = _land(book, data, client, kind, Window(window_start, window_end),
-                                  options["page_size"], run_id, landed_before)
+                landed_before = {
+                    r[0]
+                    for r in book.execute(
+                        "select distinct h.document_id from raw.eoffice__edxml_header h"
+                        " join meta.batch b on b.batch_id = h.batch_id"
+                        " where b.status = 'succeeded'"
+                    )
+                }
+            summary[name] = _land(
+                book,
+                data,
+                client,
+                kind,
+                Window(window_start, window_end),
+                options["page_size"],
+                run_id,
+                landed_before,
+            )
     summary["http_calls"] = client.calls
     return summary
 
@@ -146,7 +176,8 @@ class _HeaderCopy:
         self._cursor = conn.cursor()
         self._statement = sql.SQL("copy {} ({}) from stdin").format(
             sql.Identifier("raw", "eoffice__edxml_header"),
-            sql.SQL(", ").join(map(sql.Identifier, self.COLUMNS)))
+            sql.SQL(", ").join(map(sql.Identifier, self.COLUMNS)),
+        )
         self._fixed = (window.start, window.end)
         self._batch_id = batch_id
         self.rows = 0
@@ -161,8 +192,16 @@ class _HeaderCopy:
         self._cursor.close()
 
 
-def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient, kind: str,
-          window: Window, page_size: int, run_id: str, landed_before: set[int]) -> dict:
+def _land(
+    book: psycopg.Connection,
+    data: psycopg.Connection,
+    client: RestClient,
+    kind: str,
+    window: Window,
+    page_size: int,
+    run_id: str,
+    landed_before: set[int],
+) -> dict:
     name = entity(kind)
     batch_id = ledger.open_batch(book, SOURCE, name, window.start, window.end, run_id)
     log.info("eoffice %s: batch %d, window %s", name, batch_id, window)
@@ -192,8 +231,11 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient
                     if eoffice.wants_package(record):
                         wanted[record["id"]] = (record_no, record)
                 else:
-                    bad.append(quarantine.Quarantined(
-                        quarantine.record_text(record), problem.reason, problem.detail))
+                    bad.append(
+                        quarantine.Quarantined(
+                            quarantine.record_text(record), problem.reason, problem.detail
+                        )
+                    )
         copy.__exit__(None, None, None)
         landed, copy = copy.rows, None
 
@@ -207,16 +249,20 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient
             try:
                 facts = eoffice.fetch_package(client, doc_id)
             except edxml.MalformedPackage as error:
-                bad_packages.append(_package_problem(doc_id, record, error.reason,
-                                                     error.detail))
+                bad_packages.append(_package_problem(doc_id, record, error.reason, error.detail))
                 continue
             except eoffice.PackageNotFound as error:
-                bad_packages.append(_package_problem(doc_id, record, eoffice.PACKAGE_MISSING,
-                                                     str(error)))
+                bad_packages.append(
+                    _package_problem(doc_id, record, eoffice.PACKAGE_MISSING, str(error))
+                )
                 continue
-            headers.append((number, doc_id,
-                            json.dumps(facts.to_dict(), ensure_ascii=False,
-                                       separators=(",", ":"))))
+            headers.append(
+                (
+                    number,
+                    doc_id,
+                    json.dumps(facts.to_dict(), ensure_ascii=False, separators=(",", ":")),
+                )
+            )
         header_copy = _HeaderCopy(data, batch_id, window)
         header_copy.write_all(headers)
         quarantine.insert(data, batch_id, SOURCE, "vanban", bad)
@@ -241,25 +287,47 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient
         raise
     reasons = Counter(q.reason for q in bad)
     package_reasons = Counter(q.reason for q in bad_packages)
-    log.info("eoffice %s: batch %d succeeded: reported %d (%d secret, reduced), landed %d, "
-             "quarantined %d %s; packages read %d, skipped %d, quarantined %d %s", name,
-             batch_id, reported, secret, landed, len(bad), dict(reasons), header_copy.rows,
-             skipped, len(bad_packages), dict(package_reasons))
-    return {"status": "succeeded", "batch_id": batch_id,
-            "window_start": window.start.isoformat(), "window_end": window.end.isoformat(),
-            "reported": reported, "landed": landed, "quarantined": len(bad),
-            "quarantined_by_reason": dict(reasons), "secret": secret,
-            "packages": header_copy.rows, "packages_skipped": skipped,
-            "packages_quarantined": len(bad_packages),
-            "packages_quarantined_by_reason": dict(package_reasons)}
+    log.info(
+        "eoffice %s: batch %d succeeded: reported %d (%d secret, reduced), landed %d, "
+        "quarantined %d %s; packages read %d, skipped %d, quarantined %d %s",
+        name,
+        batch_id,
+        reported,
+        secret,
+        landed,
+        len(bad),
+        dict(reasons),
+        header_copy.rows,
+        skipped,
+        len(bad_packages),
+        dict(package_reasons),
+    )
+    return {
+        "status": "succeeded",
+        "batch_id": batch_id,
+        "window_start": window.start.isoformat(),
+        "window_end": window.end.isoformat(),
+        "reported": reported,
+        "landed": landed,
+        "quarantined": len(bad),
+        "quarantined_by_reason": dict(reasons),
+        "secret": secret,
+        "packages": header_copy.rows,
+        "packages_skipped": skipped,
+        "packages_quarantined": len(bad_packages),
+        "packages_quarantined_by_reason": dict(package_reasons),
+    }
 
 
-def _package_problem(doc_id: int, record: dict, reason: str,
-                     detail: str) -> quarantine.Quarantined:
+def _package_problem(doc_id: int, record: dict, reason: str, detail: str) -> quarantine.Quarantined:
     # The same package quarantined again on a later night (a new listing version) must
     # give the same text, so the fields that change with processing are left out.
-    stable = {k: v for k, v in record.items()
-              if k not in ("trang_thai", "cap_nhat_luc", "ngay_hoan_thanh")}
-    text = quarantine.record_text({"document_id": doc_id,
-                                   "package": eoffice.package_path(doc_id), "listing": stable})
+    stable = {
+        k: v
+        for k, v in record.items()
+        if k not in ("trang_thai", "cap_nhat_luc", "ngay_hoan_thanh")
+    }
+    text = quarantine.record_text(
+        {"document_id": doc_id, "package": eoffice.package_path(doc_id), "listing": stable}
+    )
     return quarantine.Quarantined(text, reason, detail[:500])

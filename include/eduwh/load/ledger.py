@@ -34,14 +34,20 @@ def abandon_stale(conn: psycopg.Connection, source: str) -> list[int]:
         rows = conn.execute(
             "update meta.batch set status = 'abandoned', finished_at = now(),"
             " error = coalesce(error, 'process ended while the batch was running')"
-            " where source = %s and status = 'running' returning batch_id", (source,),
+            " where source = %s and status = 'running' returning batch_id",
+            (source,),
         ).fetchall()
     return [r[0] for r in rows]
 
 
-def open_batch(conn: psycopg.Connection, source: str, entity: str,
-               window_start: datetime | None, window_end: datetime | None,
-               run_id: str | None) -> int:
+def open_batch(
+    conn: psycopg.Connection,
+    source: str,
+    entity: str,
+    window_start: datetime | None,
+    window_end: datetime | None,
+    run_id: str | None,
+) -> int:
     """Insert the ``running`` row and commit it (own transaction)."""
     with conn.transaction():
         return conn.execute(
@@ -51,13 +57,14 @@ def open_batch(conn: psycopg.Connection, source: str, entity: str,
         ).fetchone()[0]
 
 
-def succeed(conn: psycopg.Connection, batch_id: int, *, reported: int, landed: int,
-            quarantined: int) -> None:
+def succeed(
+    conn: psycopg.Connection, batch_id: int, *, reported: int, landed: int, quarantined: int
+) -> None:
     """Mark succeeded with counts — inside the caller's data transaction (no commit)."""
     if landed + quarantined != reported:
         raise AssertionError(
-            f"batch {batch_id}: landed {landed} + quarantined {quarantined} != reported "
-            f"{reported}")
+            f"batch {batch_id}: landed {landed} + quarantined {quarantined} != reported {reported}"
+        )
     updated = conn.execute(
         "update meta.batch set status = 'succeeded', rows_reported = %s, rows_landed = %s,"
         " rows_quarantined = %s, finished_at = now(), error = null"
@@ -73,14 +80,18 @@ def fail(conn: psycopg.Connection, batch_id: int, error: str) -> None:
     with conn.transaction():
         conn.execute(
             "update meta.batch set status = 'failed', finished_at = now(), error = %s"
-            " where batch_id = %s and status = 'running'", (error[:4000], batch_id))
+            " where batch_id = %s and status = 'running'",
+            (error[:4000], batch_id),
+        )
 
 
-def last_succeeded(conn: psycopg.Connection, source: str, entity: str,
-                   window_end: datetime) -> int | None:
+def last_succeeded(
+    conn: psycopg.Connection, source: str, entity: str, window_end: datetime
+) -> int | None:
     row = conn.execute(
         "select max(batch_id) from meta.batch where source = %s and entity = %s"
-        " and window_end = %s and status = 'succeeded'", (source, entity, window_end),
+        " and window_end = %s and status = 'succeeded'",
+        (source, entity, window_end),
     ).fetchone()
     conn.commit()
     return row[0]

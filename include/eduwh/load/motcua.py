@@ -47,8 +47,14 @@ def extract_from() -> datetime:
     return motcua.local(datetime.fromisoformat(value))
 
 
-def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool = False,
-                 run_id: str | None = None, start: datetime | None = None) -> dict:
+def extract_load(
+    settings: Settings,
+    window_end: datetime,
+    *,
+    full_refresh: bool = False,
+    run_id: str | None = None,
+    start: datetime | None = None,
+) -> dict:
     """Land the catalogue and the dossiers changed in ``[watermark, window_end)``.
 
     Naive datetimes are Vietnam local time. Returns a summary: per entity the batch id,
@@ -59,30 +65,46 @@ def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool
     window_end = motcua.local(window_end)
     run_id = run_id or f"motcua-{uuid.uuid4().hex[:12]}"
     options = motcua.client_options()
-    client = motcua.make_client(settings.motcua_base_url, settings.motcua_client_id,
-                                settings.motcua_client_secret)
-    summary: dict[str, Any] = {"source": SOURCE, "run_id": run_id,
-                               "window_end": window_end.isoformat()}
-    with client, \
-            warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
-            warehouse.connect(settings, role=LOADER) as data:
+    client = motcua.make_client(
+        settings.motcua_base_url, settings.motcua_client_id, settings.motcua_client_secret
+    )
+    summary: dict[str, Any] = {
+        "source": SOURCE,
+        "run_id": run_id,
+        "window_end": window_end.isoformat(),
+    }
+    with (
+        client,
+        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
+        warehouse.connect(settings, role=LOADER) as data,
+    ):
         ddl.ensure_tables(book)
         ledger.lock_source(book, SOURCE)
         summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
         if summary["abandoned"]:
-            log.warning("motcua: batches %s were left running by an ended process: abandoned",
-                        summary["abandoned"])
+            log.warning(
+                "motcua: batches %s were left running by an ended process: abandoned",
+                summary["abandoned"],
+            )
 
         # 1. catalogue
         endpoint = motcua.thutuc_endpoint(settings.agency_code, options["page_size"])
-        landed_before = None if full_refresh else ledger.last_succeeded(
-            book, SOURCE, "thutuc", window_end)
+        landed_before = (
+            None if full_refresh else ledger.last_succeeded(book, SOURCE, "thutuc", window_end)
+        )
         if landed_before is not None:
-            procedures = {r[0] for r in book.execute(
-                "select record->>'MaTTHC' from raw.motcua__thutuc where batch_id = %s",
-                (landed_before,))}
-            summary["thutuc"] = {"status": "already_landed", "batch_id": landed_before,
-                                 "procedures": len(procedures)}
+            procedures = {
+                r[0]
+                for r in book.execute(
+                    "select record->>'MaTTHC' from raw.motcua__thutuc where batch_id = %s",
+                    (landed_before,),
+                )
+            }
+            summary["thutuc"] = {
+                "status": "already_landed",
+                "batch_id": landed_before,
+                "procedures": len(procedures),
+            }
         else:
             procedures = set()
 
@@ -90,10 +112,18 @@ def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool
                 procedures.add(record["MaTTHC"])
 
             summary["thutuc"] = _land(
-                book, data, client, endpoint, entity="thutuc", window=None,
-                batch_window=(None, window_end), run_id=run_id,
-                validate=motcua.validate_thutuc, on_landed=keep_procedure,
-                on_restart=procedures.clear)
+                book,
+                data,
+                client,
+                endpoint,
+                entity="thutuc",
+                window=None,
+                batch_window=(None, window_end),
+                run_id=run_id,
+                validate=motcua.validate_thutuc,
+                on_landed=keep_procedure,
+                on_restart=procedures.clear,
+            )
             summary["thutuc"]["procedures"] = len(procedures)
 
         # 2. dossiers
@@ -107,30 +137,48 @@ def extract_load(settings: Settings, window_end: datetime, *, full_refresh: bool
         if window_start > window_end and start is not None:
             raise ValueError(f"start {window_start} is after window_end {window_end}")
         if window_start >= window_end:
-            summary["hoso"] = {"status": "up_to_date", "batch_id": None,
-                               "window_start": window_start.isoformat(),
-                               "window_end": window_end.isoformat(),
-                               "reported": 0, "landed": 0, "quarantined": 0}
+            summary["hoso"] = {
+                "status": "up_to_date",
+                "batch_id": None,
+                "window_start": window_start.isoformat(),
+                "window_end": window_end.isoformat(),
+                "reported": 0,
+                "landed": 0,
+                "quarantined": 0,
+            }
         else:
             frozen = frozenset(procedures)
             summary["hoso"] = _land(
-                book, data, client, motcua.hoso_endpoint(settings.agency_code,
-                                                         options["page_size"]),
-                entity="hoso", window=Window(window_start, window_end),
-                batch_window=(window_start, window_end), run_id=run_id,
+                book,
+                data,
+                client,
+                motcua.hoso_endpoint(settings.agency_code, options["page_size"]),
+                entity="hoso",
+                window=Window(window_start, window_end),
+                batch_window=(window_start, window_end),
+                run_id=run_id,
                 validate=lambda record: motcua.validate_hoso(record, frozen),
-                advance_watermark=True)
+                advance_watermark=True,
+            )
     summary["http_calls"] = client.calls
     return summary
 
 
-def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient,
-          endpoint: Endpoint, *, entity: str, window: Window | None,
-          batch_window: tuple[datetime | None, datetime | None], run_id: str,
-          validate: Callable[[Any], motcua.Problem | None],
-          on_landed: Callable[[dict], None] | None = None,
-          on_restart: Callable[[], None] | None = None,
-          advance_watermark: bool = False) -> dict:
+def _land(
+    book: psycopg.Connection,
+    data: psycopg.Connection,
+    client: RestClient,
+    endpoint: Endpoint,
+    *,
+    entity: str,
+    window: Window | None,
+    batch_window: tuple[datetime | None, datetime | None],
+    run_id: str,
+    validate: Callable[[Any], motcua.Problem | None],
+    on_landed: Callable[[dict], None] | None = None,
+    on_restart: Callable[[], None] | None = None,
+    advance_watermark: bool = False,
+) -> dict:
     """One batch: ledger ``running`` (committed), then one transaction with everything."""
     window_start, window_end = batch_window
     batch_id = ledger.open_batch(book, SOURCE, entity, window_start, window_end, run_id)
@@ -150,8 +198,7 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient
                 bad, record_no = [], 0
                 if on_restart:
                     on_restart()
-                copy = RawCopy(data, TABLES[entity], batch_id, window_start,
-                               window_end).__enter__()
+                copy = RawCopy(data, TABLES[entity], batch_id, window_start, window_end).__enter__()
             reported = page.total
             for record in page.records:
                 record_no += 1
@@ -161,8 +208,11 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient
                     if on_landed:
                         on_landed(record)
                 else:
-                    bad.append(quarantine.Quarantined(
-                        quarantine.record_text(record), problem.reason, problem.detail))
+                    bad.append(
+                        quarantine.Quarantined(
+                            quarantine.record_text(record), problem.reason, problem.detail
+                        )
+                    )
         copy.__exit__(None, None, None)
         landed, copy = copy.rows, None
         new_bad = quarantine.insert(data, batch_id, SOURCE, entity, bad)
@@ -186,10 +236,23 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, client: RestClient
             log.exception("motcua %s: could not mark batch %d failed", entity, batch_id)
         raise
     reasons = Counter(q.reason for q in bad)
-    log.info("motcua %s: batch %d succeeded: reported %d, landed %d, quarantined %d %s "
-             "(%d new)", entity, batch_id, reported, landed, len(bad), dict(reasons), new_bad)
-    return {"status": "succeeded", "batch_id": batch_id,
-            "window_start": window_start.isoformat() if window_start else None,
-            "window_end": window_end.isoformat() if window_end else None,
-            "reported": reported, "landed": landed, "quarantined": len(bad),
-            "quarantined_by_reason": dict(reasons)}
+    log.info(
+        "motcua %s: batch %d succeeded: reported %d, landed %d, quarantined %d %s (%d new)",
+        entity,
+        batch_id,
+        reported,
+        landed,
+        len(bad),
+        dict(reasons),
+        new_bad,
+    )
+    return {
+        "status": "succeeded",
+        "batch_id": batch_id,
+        "window_start": window_start.isoformat() if window_start else None,
+        "window_end": window_end.isoformat() if window_end else None,
+        "reported": reported,
+        "landed": landed,
+        "quarantined": len(bad),
+        "quarantined_by_reason": dict(reasons),
+    }

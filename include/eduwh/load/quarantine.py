@@ -32,8 +32,9 @@ class Quarantined:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def insert(conn: psycopg.Connection, batch_id: int, source: str, entity: str,
-           items: list[Quarantined]) -> int:
+def insert(
+    conn: psycopg.Connection, batch_id: int, source: str, entity: str, items: list[Quarantined]
+) -> int:
     """Insert in the caller's transaction; returns how many were new."""
     if not items:
         return 0

@@ -103,8 +103,11 @@ _LOCK_KEY = 0x7363_686F_6F6C_73  # "schools": serialises first-time DDL
 
 
 def statements() -> list[str]:
-    return ([_RAW_MOET.format(table=t) for t in MOET_TABLES.values()]
-            + [_RAW_SIS.format(table=t) for t in SIS_TABLES.values()] + [_LOADED_FILE])
+    return (
+        [_RAW_MOET.format(table=t) for t in MOET_TABLES.values()]
+        + [_RAW_SIS.format(table=t) for t in SIS_TABLES.values()]
+        + [_LOADED_FILE]
+    )
 
 
 def ensure_tables(conn: psycopg.Connection) -> None:
@@ -141,13 +144,15 @@ class FileToLand:
 
 
 def _landed(book: psycopg.Connection, source: str) -> set[tuple[str, str]]:
-    rows = book.execute("select file, sha256 from meta.loaded_file where source = %s",
-                        (source,)).fetchall()
+    rows = book.execute(
+        "select file, sha256 from meta.loaded_file where source = %s", (source,)
+    ).fetchall()
     return {(r[0], r[1]) for r in rows}
 
 
-def _land(book: psycopg.Connection, data: psycopg.Connection, item: FileToLand,
-          run_id: str) -> dict[str, Any]:
+def _land(
+    book: psycopg.Connection, data: psycopg.Connection, item: FileToLand, run_id: str
+) -> dict[str, Any]:
     """One file, one batch: rows + loaded_file + ledger in one transaction; a bad file
     goes to quarantine instead."""
     batch_id = ledger.open_batch(book, item.source, item.entity, None, item.changed_at, run_id)
@@ -162,15 +167,20 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, item: FileToLand,
             key = columns.get(item.key_column)
             extra = ", delivered_at" if item.delivered_at is not None else ""
             statement = sql.SQL(
-                "copy {} (batch_id, record_no, file" + extra
+                "copy {} (batch_id, record_no, file"
+                + extra
                 + ", record, window_start, window_end) from stdin"
             ).format(sql.Identifier(*item.table.split(".")))
             with data.cursor() as cur, cur.copy(statement) as copy:
                 for record_no, record in enumerate(table.rows, 1):
                     if key is not None and not str(record.get(key, "")).strip():
-                        bad_rows.append(quarantine.Quarantined(
-                            record_json(record), "missing_key",
-                            f"{item.file} row {record_no}: no {item.key_column}"))
+                        bad_rows.append(
+                            quarantine.Quarantined(
+                                record_json(record),
+                                "missing_key",
+                                f"{item.file} row {record_no}: no {item.key_column}",
+                            )
+                        )
                         continue
                     row = [batch_id, record_no, item.file]
                     if item.delivered_at is not None:
@@ -184,10 +194,16 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, item: FileToLand,
         else:
             problem = None
         if problem is not None:
-            text = json.dumps({"file": item.file, "sha256": sha, "size": len(item.data)},
-                              ensure_ascii=False)
-            quarantine.insert(data, batch_id, item.source, item.entity,
-                              [quarantine.Quarantined(text, problem.reason, problem.detail)])
+            text = json.dumps(
+                {"file": item.file, "sha256": sha, "size": len(item.data)}, ensure_ascii=False
+            )
+            quarantine.insert(
+                data,
+                batch_id,
+                item.source,
+                item.entity,
+                [quarantine.Quarantined(text, problem.reason, problem.detail)],
+            )
             _record_file(data, item, sha, batch_id, "quarantined", problem.reason, None, 0)
             ledger.succeed(data, batch_id, reported=1, landed=0, quarantined=1)
             data.commit()
@@ -195,8 +211,13 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, item: FileToLand,
             return {"status": "quarantined", "reason": problem.reason, "batch_id": batch_id}
         quarantine.insert(data, batch_id, item.source, item.entity, bad_rows)
         _record_file(data, item, sha, batch_id, "loaded", None, columns, landed)
-        ledger.succeed(data, batch_id, reported=landed + len(bad_rows), landed=landed,
-                       quarantined=len(bad_rows))
+        ledger.succeed(
+            data,
+            batch_id,
+            reported=landed + len(bad_rows),
+            landed=landed,
+            quarantined=len(bad_rows),
+        )
         data.commit()
     except BaseException as error:
         try:
@@ -208,28 +229,62 @@ def _land(book: psycopg.Connection, data: psycopg.Connection, item: FileToLand,
         except Exception:
             log.exception("%s: could not mark batch %d failed", item.source, batch_id)
         raise
-    return {"status": "loaded", "batch_id": batch_id, "rows": landed,
-            "rows_quarantined": len(bad_rows)}
+    return {
+        "status": "loaded",
+        "batch_id": batch_id,
+        "rows": landed,
+        "rows_quarantined": len(bad_rows),
+    }
 
 
-def _record_file(conn: psycopg.Connection, item: FileToLand, sha: str, batch_id: int,
-                 status: str, reason: str | None, columns: dict[str, str] | None,
-                 rows: int) -> None:
+def _record_file(
+    conn: psycopg.Connection,
+    item: FileToLand,
+    sha: str,
+    batch_id: int,
+    status: str,
+    reason: str | None,
+    columns: dict[str, str] | None,
+    rows: int,
+) -> None:
     conn.execute(
         "insert into meta.loaded_file (source, entity, agency_code, file, school_code,"
         " school_year, term, changed_at, sha256, size_bytes, batch_id, status, reason,"
         " columns, rows_landed) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
         " %s, %s) on conflict (source, file, sha256) do nothing",
-        (item.source, item.entity, item.agency_code, item.file, item.school_code,
-         item.school_year, item.term, item.changed_at, sha, len(item.data), batch_id, status,
-         reason, json.dumps(columns, ensure_ascii=False) if columns is not None else None,
-         rows))
+        (
+            item.source,
+            item.entity,
+            item.agency_code,
+            item.file,
+            item.school_code,
+            item.school_year,
+            item.term,
+            item.changed_at,
+            sha,
+            len(item.data),
+            batch_id,
+            status,
+            reason,
+            json.dumps(columns, ensure_ascii=False) if columns is not None else None,
+            rows,
+        ),
+    )
 
 
 def _summary(source: str, run_id: str) -> dict[str, Any]:
-    return {"source": source, "run_id": run_id, "files_seen": 0, "files_unchanged": 0,
-            "files_loaded": 0, "files_quarantined": 0, "rows_landed": 0,
-            "rows_quarantined": 0, "quarantined_by_reason": {}, "loaded": []}
+    return {
+        "source": source,
+        "run_id": run_id,
+        "files_seen": 0,
+        "files_unchanged": 0,
+        "files_loaded": 0,
+        "files_quarantined": 0,
+        "rows_landed": 0,
+        "rows_quarantined": 0,
+        "quarantined_by_reason": {},
+        "loaded": [],
+    }
 
 
 def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
@@ -246,9 +301,15 @@ def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------- csdl.moet
-def extract_load_moet(settings: Settings, *, school_year: str | None = None,
-                      base_url: str | None = None, api_key: str | None = None,
-                      department_code: str | None = None, run_id: str | None = None) -> dict:
+def extract_load_moet(
+    settings: Settings,
+    *,
+    school_year: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    department_code: str | None = None,
+    run_id: str | None = None,
+) -> dict:
     """Land the changed export files of ``school_year`` (default ``MOET_SCHOOL_YEAR`` or the
     school year running today). Returns counts and the names of the files landed."""
     base_url = base_url or _setting(settings, "moet_base_url", "MOET_BASE_URL")
@@ -262,9 +323,11 @@ def extract_load_moet(settings: Settings, *, school_year: str | None = None,
     summary = _summary(source, run_id)
     summary["school_year"] = school_year
     client = csdl_moet.make_client(base_url, api_key or "")
-    with client, \
-            warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
-            warehouse.connect(settings, role=LOADER) as data:
+    with (
+        client,
+        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
+        warehouse.connect(settings, role=LOADER) as data,
+    ):
         ensure_tables(book)
         ledger.lock_source(book, source)
         summary["abandoned"] = ledger.abandon_stale(book, source)
@@ -279,18 +342,31 @@ def extract_load_moet(settings: Settings, *, school_year: str | None = None,
             content = csdl_moet.download(client, export)
             spec = csdl_moet.COLUMNS[export.loai]
             item = FileToLand(
-                source=source, entity=export.loai, table=MOET_TABLES[export.loai],
-                file=export.file, agency_code=department_code, school_code=export.ma_truong,
-                school_year=export.nam_hoc, term=None,
-                changed_at=_aware(export.cap_nhat_luc), data=content,
+                source=source,
+                entity=export.loai,
+                table=MOET_TABLES[export.loai],
+                file=export.file,
+                agency_code=department_code,
+                school_code=export.ma_truong,
+                school_year=export.nam_hoc,
+                term=None,
+                changed_at=_aware(export.cap_nhat_luc),
+                data=content,
                 read=lambda b, spec=spec, name=export.file: _read_moet(b, spec, name),
-                key_column=csdl_moet.KEY_COLUMN[export.loai])
+                key_column=csdl_moet.KEY_COLUMN[export.loai],
+            )
             _count(summary, export.file, _land(book, data, item, run_id))
     summary["http_calls"] = client.calls
-    log.info("csdl_moet %s: %d files listed, %d unchanged, %d loaded (%d rows), %d quarantined %s",
-             school_year, summary["files_seen"], summary["files_unchanged"],
-             summary["files_loaded"], summary["rows_landed"], summary["files_quarantined"],
-             summary["quarantined_by_reason"])
+    log.info(
+        "csdl_moet %s: %d files listed, %d unchanged, %d loaded (%d rows), %d quarantined %s",
+        school_year,
+        summary["files_seen"],
+        summary["files_unchanged"],
+        summary["files_loaded"],
+        summary["rows_landed"],
+        summary["files_quarantined"],
+        summary["quarantined_by_reason"],
+    )
     return summary
 
 
@@ -315,8 +391,13 @@ def current_school_year(today: datetime | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------- SIS
-def load_sis(settings: Settings, *, drop_dir: str | Path | None = None,
-             until: datetime | None = None, run_id: str | None = None) -> dict:
+def load_sis(
+    settings: Settings,
+    *,
+    drop_dir: str | Path | None = None,
+    until: datetime | None = None,
+    run_id: str | None = None,
+) -> dict:
     """Land the deliveries of the drop folder not landed yet (delivered before ``until``,
     naive = Vietnam local time, when given)."""
     drop_dir = drop_dir or _setting(settings, "sis_drop_dir", "SIS_DROP_DIR")
@@ -331,8 +412,10 @@ def load_sis(settings: Settings, *, drop_dir: str | Path | None = None,
     source = sis.SOURCE
     summary = _summary(source, run_id)
     deliveries, strangers = sis.scan(drop_dir)
-    with warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
-            warehouse.connect(settings, role=LOADER) as data:
+    with (
+        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
+        warehouse.connect(settings, role=LOADER) as data,
+    ):
         ensure_tables(book)
         ledger.lock_source(book, source)
         summary["abandoned"] = ledger.abandon_stale(book, source)
@@ -346,12 +429,20 @@ def load_sis(settings: Settings, *, drop_dir: str | Path | None = None,
                 continue
             stamp = delivery.delivered_at.replace(tzinfo=VN)
             item = FileToLand(
-                source=source, entity=delivery.vendor, table=SIS_TABLES[delivery.vendor],
-                file=delivery.file, agency_code=settings.agency_code,
-                school_code=delivery.ma_truong, school_year=delivery.nam_hoc,
-                term=delivery.hoc_ky, changed_at=stamp, data=delivery.path.read_bytes(),
-                read=lambda b, d=delivery: sis.read(d, b), key_column="MaHocSinh",
-                delivered_at=stamp)
+                source=source,
+                entity=delivery.vendor,
+                table=SIS_TABLES[delivery.vendor],
+                file=delivery.file,
+                agency_code=settings.agency_code,
+                school_code=delivery.ma_truong,
+                school_year=delivery.nam_hoc,
+                term=delivery.hoc_ky,
+                changed_at=stamp,
+                data=delivery.path.read_bytes(),
+                read=lambda b, d=delivery: sis.read(d, b),
+                key_column="MaHocSinh",
+                delivered_at=stamp,
+            )
             _count(summary, delivery.file, _land(book, data, item, run_id))
         for path in strangers:
             name = f"{path.parent.name}/{path.name}"
@@ -360,15 +451,29 @@ def load_sis(settings: Settings, *, drop_dir: str | Path | None = None,
                 summary["files_unchanged"] += 1
                 continue
             item = FileToLand(
-                source=source, entity=path.parent.name, table=SIS_TABLES[path.parent.name],
-                file=name, agency_code=settings.agency_code, school_code=None,
-                school_year=None, term=None, changed_at=None, data=path.read_bytes(),
-                read=_bad_name, key_column="MaHocSinh")
+                source=source,
+                entity=path.parent.name,
+                table=SIS_TABLES[path.parent.name],
+                file=name,
+                agency_code=settings.agency_code,
+                school_code=None,
+                school_year=None,
+                term=None,
+                changed_at=None,
+                data=path.read_bytes(),
+                read=_bad_name,
+                key_column="MaHocSinh",
+            )
             _count(summary, name, _land(book, data, item, run_id))
-    log.info("sis: %d files seen, %d already landed, %d loaded (%d rows), %d quarantined %s",
-             summary["files_seen"], summary["files_unchanged"], summary["files_loaded"],
-             summary["rows_landed"], summary["files_quarantined"],
-             summary["quarantined_by_reason"])
+    log.info(
+        "sis: %d files seen, %d already landed, %d loaded (%d rows), %d quarantined %s",
+        summary["files_seen"],
+        summary["files_unchanged"],
+        summary["files_loaded"],
+        summary["rows_landed"],
+        summary["files_quarantined"],
+        summary["quarantined_by_reason"],
+    )
     return summary
 
 

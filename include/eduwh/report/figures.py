@@ -15,6 +15,13 @@ from datetime import date
 from eduwh import warehouse
 from eduwh.settings import Settings
 
+# The source system a section's figures come from.
+SECTION_SOURCE = {
+    "procedures": "motcua",
+    "dossiers": "motcua",
+    "documents": "eoffice",
+    "schools": "csdl_moet",
+}
 # Section -> (mart, column prefix, the contract's keys in order).
 SECTIONS = {
     "procedures": (
@@ -72,7 +79,7 @@ SECTIONS = {
     ),
     "schools": (
         "rpt_school_figures",
-        "schools_",
+        "",
         (
             "school_year",
             "schools",
@@ -114,16 +121,33 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
     if _missing_as_of(settings, year, as_of):
         build_as_of(settings, as_of)
     with warehouse.connect(settings, role="eduwh_reader") as conn:
+        landed = _landed_sources(conn)
         figures = {
             "agency": _agency(conn, settings.agency_code),
             "year": year,
             "as_of": as_of.isoformat(),
         }
         for section, (mart, prefix, keys) in SECTIONS.items():
-            row = _row(conn, mart, settings.agency_code, year, as_of)
+            source = SECTION_SOURCE.get(section)
+            known = source is None or source in landed
+            row = _row(conn, mart, settings.agency_code, year, as_of) if known else None
             figures[section] = {key: _plain(row.get(prefix + key)) if row else None for key in keys}
         figures["quality"] = _quality(conn)
     return figures
+
+
+def school_year_of(day: date) -> str:
+    """Vietnamese school years run from September to the following summer."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}-{first + 1}"
+
+
+def _landed_sources(conn) -> set[str]:
+    """Sources that landed something: the figures of the others are null, not zero."""
+    if not _exists(conn, "rpt_source_freshness"):
+        return set()
+    query = "select source_system from marts.rpt_source_freshness where succeeded_batches > 0"
+    return {source for (source,) in conn.execute(query)}
 
 
 def build_as_of_date() -> date:
@@ -194,6 +218,9 @@ def _row(conn, mart: str, agency: str, year: int, as_of: date) -> dict | None:
     if "as_of_date" in columns:
         conditions.append("as_of_date = %s")
         params.append(as_of)
+    if "school_year" in columns:
+        conditions.append("school_year = %s")
+        params.append(school_year_of(as_of))
     cursor = conn.execute(
         f"select * from marts.{mart} where {' and '.join(conditions)}",
         params,  # noqa: S608

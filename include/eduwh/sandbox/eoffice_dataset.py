@@ -134,8 +134,14 @@ AGENCIES: tuple[Agency, ...] = (
 # fmt: on
 AGENCY_BY_CODE = {a.code: a for a in AGENCIES}
 # Who writes to the Department, relative weights.
-SENDER_WEIGHTS = {"ministry": 22, "province": 30, "department": 16, "district_office": 14,
-                  "district": 4, "unit": 14}
+SENDER_WEIGHTS = {
+    "ministry": 22,
+    "province": 30,
+    "department": 16,
+    "district_office": 14,
+    "district": 4,
+    "unit": 14,
+}
 AXIS_HUBS = ("000.00.00.G01", "000.00.31.H48")  # national axis (VPCP), provincial axis
 
 DEPARTMENTS = {  # phòng of the Sở and the notation suffix of their công văn
@@ -148,8 +154,16 @@ DEPARTMENTS = {  # phòng of the Sở and the notation suffix of their công vă
     "KHTC": "Phòng Kế hoạch - Tài chính",
     "TTr": "Thanh tra Sở",
 }
-DEPT_WEIGHTS = {"VP": 18, "GDTrH": 22, "GDMNTH": 14, "GDTX": 8, "KTKĐ": 10, "TCCB": 12,
-                "KHTC": 11, "TTr": 5}
+DEPT_WEIGHTS = {
+    "VP": 18,
+    "GDTrH": 22,
+    "GDMNTH": 14,
+    "GDTX": 8,
+    "KTKĐ": 10,
+    "TCCB": 12,
+    "KHTC": 11,
+    "TTr": 5,
+}
 
 # Type code (listing) -> (QCVN Type 1 legal / 2 administrative, TypeDetail, name, weight in, out)
 DOCUMENT_TYPES: dict[str, tuple[str, str, str, int, int]] = {
@@ -183,14 +197,34 @@ SUBJECTS = (
     "V/v tổ chức các hoạt động chào mừng ngày Nhà giáo Việt Nam 20/11",
     "V/v công tác an toàn giao thông cho học sinh",
 )
-SIGNERS = ("Nguyễn Văn Hùng", "Trần Thị Thu Hà", "Lê Quang Minh", "Phạm Đức Thắng",
-           "Võ Thị Kim Oanh", "Huỳnh Tấn Lộc", "Đặng Ngọc Sơn", "Bùi Thị Hồng Nhung")
-OWN_SIGNERS = (("Giám đốc", "GIÁM ĐỐC"), ("Phó Giám đốc", "KT. GIÁM ĐỐC"),
-               ("Phó Giám đốc", "KT. GIÁM ĐỐC"), ("Chánh Văn phòng", "TL. GIÁM ĐỐC"))
+SIGNERS = (
+    "Nguyễn Văn Hùng",
+    "Trần Thị Thu Hà",
+    "Lê Quang Minh",
+    "Phạm Đức Thắng",
+    "Võ Thị Kim Oanh",
+    "Huỳnh Tấn Lộc",
+    "Đặng Ngọc Sơn",
+    "Bùi Thị Hồng Nhung",
+)
+OWN_SIGNERS = (
+    ("Giám đốc", "GIÁM ĐỐC"),
+    ("Phó Giám đốc", "KT. GIÁM ĐỐC"),
+    ("Phó Giám đốc", "KT. GIÁM ĐỐC"),
+    ("Chánh Văn phòng", "TL. GIÁM ĐỐC"),
+)
 
-HOLIDAYS = {date(2018, 9, 3), date(2018, 12, 31), date(2019, 1, 1),
-            *(date(2019, 2, d) for d in range(4, 9)), date(2019, 4, 15), date(2019, 4, 29),
-            date(2019, 4, 30), date(2019, 5, 1), date(2019, 9, 2)}
+HOLIDAYS = {
+    date(2018, 9, 3),
+    date(2018, 12, 31),
+    date(2019, 1, 1),
+    *(date(2019, 2, d) for d in range(4, 9)),
+    date(2019, 4, 15),
+    date(2019, 4, 29),
+    date(2019, 4, 30),
+    date(2019, 5, 1),
+    date(2019, 9, 2),
+}
 
 
 def is_working_day(d: date) -> bool:
@@ -259,8 +293,14 @@ def derived_rsa_key(label: str, bits: int = 2048):
     n, phi = p * q, (p - 1) * (q - 1)
     d = pow(e, -1, phi)
     numbers = rsa.RSAPrivateNumbers(
-        p=p, q=q, d=d, dmp1=d % (p - 1), dmq1=d % (q - 1), iqmp=pow(q, -1, p),
-        public_numbers=rsa.RSAPublicNumbers(e, n))
+        p=p,
+        q=q,
+        d=d,
+        dmp1=d % (p - 1),
+        dmq1=d % (q - 1),
+        iqmp=pow(q, -1, p),
+        public_numbers=rsa.RSAPublicNumbers(e, n),
+    )
     return numbers.private_key()
 
 
@@ -272,20 +312,23 @@ class Certificates:
         self._ca_key = derived_rsa_key(f"{seed}:ca")
         self._keys = [derived_rsa_key(f"{seed}:signer:{i}") for i in range(3)]
         self._cache: dict[str, tuple[str, str]] = {}
-        self.ca_name = self._name("CA phục vụ các cơ quan Nhà nước", "Ban Cơ yếu Chính phủ",
-                                  "Hà Nội")
+        self.ca_name = self._name(
+            "CA phục vụ các cơ quan Nhà nước", "Ban Cơ yếu Chính phủ", "Hà Nội"
+        )
 
     @staticmethod
     def _name(cn: str, org: str, locality: str):
         from cryptography import x509
         from cryptography.x509.oid import NameOID
 
-        return x509.Name([
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.LOCALITY_NAME, locality),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
-            x509.NameAttribute(NameOID.COMMON_NAME, cn.encode()[:64].decode("utf-8", "ignore")),
-        ])
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                x509.NameAttribute(NameOID.LOCALITY_NAME, locality),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+                x509.NameAttribute(NameOID.COMMON_NAME, cn.encode()[:64].decode("utf-8", "ignore")),
+            ]
+        )
 
     def for_agency(self, agency: Agency) -> tuple[str, str]:
         """(base64 DER certificate, RFC 4514 subject) of the agency's signing certificate."""
@@ -295,8 +338,9 @@ class Certificates:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
 
-        subject = self._name(agency.name, agency.name,
-                             "Hà Nội" if agency.level == "ministry" else "Quảng Ngãi")
+        subject = self._name(
+            agency.name, agency.name, "Hà Nội" if agency.level == "ministry" else "Quảng Ngãi"
+        )
         key = self._keys[int(hashlib.sha256(agency.code.encode()).hexdigest(), 16) % 3]
         serial = int(hashlib.sha256(f"{self.seed}:{agency.code}".encode()).hexdigest()[:30], 16)
         cert = (
@@ -307,10 +351,20 @@ class Certificates:
             .serial_number(serial)
             .not_valid_before(datetime(2018, 1, 1, tzinfo=UTC))
             .not_valid_after(datetime(2023, 1, 1, tzinfo=UTC))
-            .add_extension(x509.KeyUsage(
-                digital_signature=True, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .sign(self._ca_key, hashes.SHA256())
         )
         der = cert.public_bytes(serialization.Encoding.DER)
@@ -355,10 +409,16 @@ def _t(tag: str, value: Any) -> str:
 
 
 def _organ(tag: str, a: Agency) -> str:
-    parts = [_t("OrganId", a.code), _t("OrganizationInCharge", a.name),
-             _t("OrganName", a.name), _t("OrganAdd", "Quảng Ngãi"),
-             _t("Email", f"vanthu.{a.short.lower()}@quangngai.gov.vn"), _t("Telephone", ""),
-             _t("Fax", ""), _t("Website", "")]
+    parts = [
+        _t("OrganId", a.code),
+        _t("OrganizationInCharge", a.name),
+        _t("OrganName", a.name),
+        _t("OrganAdd", "Quảng Ngãi"),
+        _t("Email", f"vanthu.{a.short.lower()}@quangngai.gov.vn"),
+        _t("Telephone", ""),
+        _t("Fax", ""),
+        _t("Website", ""),
+    ]
     return f"<edXML:{tag}>" + "".join(parts) + f"</edXML:{tag}>"
 
 
@@ -369,15 +429,18 @@ def _b64_chunks(rng: random.Random, size: int, wrap: bool, chunk: int = 3 * 1024
     carry = b""
     while done < size:
         n = min(chunk, size - done)
-        block = (head + rng.randbytes(n - len(head))) if done == 0 and n > len(head) \
+        block = (
+            (head + rng.randbytes(n - len(head)))
+            if done == 0 and n > len(head)
             else rng.randbytes(n)
+        )
         done += n
         data = carry + block
         usable = len(data) - len(data) % 3 if done < size else len(data)
         carry = data[usable:]
         text = base64.b64encode(data[:usable])
         if wrap:
-            text = b"\r\n".join(text[i:i + 76] for i in range(0, len(text), 76)) + b"\r\n"
+            text = b"\r\n".join(text[i : i + 76] for i in range(0, len(text), 76)) + b"\r\n"
         yield text
 
 
@@ -387,46 +450,72 @@ def write_package(out: IO[bytes], spec: PackageSpec, rng: random.Random) -> None
     if spec.flaw == "unknown_namespace":
         ns = "http://example.org/edoc/v1"
     prom = spec.promulgation.strftime(spec.date_format)
-    doc_id = f"{spec.sender.code},{spec.promulgation:%Y/%m/%d},{spec.code_number}/" \
-             f"{spec.code_notation}"
+    doc_id = (
+        f"{spec.sender.code},{spec.promulgation:%Y/%m/%d},{spec.code_number}/{spec.code_notation}"
+    )
     type_q, type_detail, type_name, _, _ = DOCUMENT_TYPES[spec.type_code]
     header = ["<edXML:MessageHeader>", _organ("From", spec.sender)]
     header += [_organ("To", r) for r in spec.recipients]
     if spec.flaw != "missing_document_id":
         header.append(_t("DocumentId", doc_id))
     header += [
-        "<edXML:Code>" + _t("CodeNumber", spec.code_number)
-        + _t("CodeNotation", spec.code_notation) + "</edXML:Code>",
-        "<edXML:PromulgationInfo>" + _t("Place", "Quảng Ngãi")
-        + _t("PromulgationDate", prom) + "</edXML:PromulgationInfo>",
-        "<edXML:DocumentType>" + _t("Type", type_q) + _t("TypeDetail", type_detail)
-        + _t("TypeName", type_name) + "</edXML:DocumentType>",
+        "<edXML:Code>"
+        + _t("CodeNumber", spec.code_number)
+        + _t("CodeNotation", spec.code_notation)
+        + "</edXML:Code>",
+        "<edXML:PromulgationInfo>"
+        + _t("Place", "Quảng Ngãi")
+        + _t("PromulgationDate", prom)
+        + "</edXML:PromulgationInfo>",
+        "<edXML:DocumentType>"
+        + _t("Type", type_q)
+        + _t("TypeDetail", type_detail)
+        + _t("TypeName", type_name)
+        + "</edXML:DocumentType>",
         _t("Subject", spec.subject),
         _t("Content", spec.subject + "."),
-        "<edXML:SignerInfo>" + _t("Competence", spec.signer_competence)
-        + _t("Position", spec.signer_position) + _t("FullName", spec.signer_name)
+        "<edXML:SignerInfo>"
+        + _t("Competence", spec.signer_competence)
+        + _t("Position", spec.signer_position)
+        + _t("FullName", spec.signer_name)
         + "</edXML:SignerInfo>",
         _t("DueDate", spec.due.strftime(spec.date_format) if spec.due else ""),
-        "<edXML:OtherInfo>" + _t("Priority", spec.priority)
+        "<edXML:OtherInfo>"
+        + _t("Priority", spec.priority)
         + _t("SphereOfPromulgation", "Liên thông văn bản quốc gia")
-        + _t("TyperNotation", "VT") + _t("PromulgationAmount", 1)
-        + _t("PageAmount", 1 + rng.randrange(4)) + _t("Appendixes", "") + "</edXML:OtherInfo>",
+        + _t("TyperNotation", "VT")
+        + _t("PromulgationAmount", 1)
+        + _t("PageAmount", 1 + rng.randrange(4))
+        + _t("Appendixes", "")
+        + "</edXML:OtherInfo>",
         _t("SteeringType", "0"),
-        "<edXML:ToPlaces>" + "".join(_t("Place", r.name) for r in spec.recipients)
+        "<edXML:ToPlaces>"
+        + "".join(_t("Place", r.name) for r in spec.recipients)
         + "</edXML:ToPlaces>",
         "</edXML:MessageHeader>",
     ]
     message_header = "".join(header)
     trace = ["<edXML:TraceHeaderList>"]
     for organ, moment in spec.hops:
-        trace.append("<edXML:TraceHeader>" + _t("OrganId", organ)
-                     + _t("Timestamp", moment.strftime("%Y/%m/%d %H:%M:%S"))
-                     + "</edXML:TraceHeader>")
-    trace.append("<edXML:Bussiness>" + _t("BussinessDocType", "0")
-                 + _t("BussinessDocReason", "") + _t("Paper", "0")
-                 + "<edXML:StaffInfo>" + _t("Department", "Văn thư") + _t("Staff", "Văn thư")
-                 + _t("Mobile", "") + _t("Email", "") + "</edXML:StaffInfo>"
-                 + "</edXML:Bussiness></edXML:TraceHeaderList>")
+        trace.append(
+            "<edXML:TraceHeader>"
+            + _t("OrganId", organ)
+            + _t("Timestamp", moment.strftime("%Y/%m/%d %H:%M:%S"))
+            + "</edXML:TraceHeader>"
+        )
+    trace.append(
+        "<edXML:Bussiness>"
+        + _t("BussinessDocType", "0")
+        + _t("BussinessDocReason", "")
+        + _t("Paper", "0")
+        + "<edXML:StaffInfo>"
+        + _t("Department", "Văn thư")
+        + _t("Staff", "Văn thư")
+        + _t("Mobile", "")
+        + _t("Email", "")
+        + "</edXML:StaffInfo>"
+        + "</edXML:Bussiness></edXML:TraceHeaderList>"
+    )
     signature = ""
     if spec.signed and spec.cert:
         digest = base64.b64encode(hashlib.sha256(message_header.encode()).digest()).decode()
@@ -446,22 +535,39 @@ def write_package(out: IO[bytes], spec: PackageSpec, rng: random.Random) -> None
         )
     manifest = ["<edXML:edXMLBody><edXML:edXMLManifest>"]
     for i, (name, _) in enumerate(spec.attachments, 1):
-        manifest.append("<edXML:Reference>" + _t("ContentId", f"cid:att{i}")
-                        + _t("ContentType", "application/pdf")
-                        + _t("Description", "Văn bản" if i == 1 else "Phụ lục")
-                        + _t("AttachmentName", name) + "</edXML:Reference>")
+        manifest.append(
+            "<edXML:Reference>"
+            + _t("ContentId", f"cid:att{i}")
+            + _t("ContentType", "application/pdf")
+            + _t("Description", "Văn bản" if i == 1 else "Phụ lục")
+            + _t("AttachmentName", name)
+            + "</edXML:Reference>"
+        )
     manifest.append("</edXML:edXMLManifest></edXML:edXMLBody>")
-    head = (f'<?xml version="1.0" encoding="UTF-8"?>\n<edXML:{spec.root} xmlns:edXML="{ns}">'
-            "<edXML:edXMLHeader>" + message_header + "".join(trace) + signature
-            + "</edXML:edXMLHeader>" + "".join(manifest) + "<edXML:AttachmentEncoded>")
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<edXML:{spec.root} xmlns:edXML="{ns}">'
+        "<edXML:edXMLHeader>"
+        + message_header
+        + "".join(trace)
+        + signature
+        + "</edXML:edXMLHeader>"
+        + "".join(manifest)
+        + "<edXML:AttachmentEncoded>"
+    )
     out.write(head.encode("utf-8"))
     for i, (name, size) in enumerate(spec.attachments, 1):
-        out.write(("<edXML:Attachment>" + _t("ContentId", f"cid:att{i}")
-                   + _t("AttachmentName", name) + _t("ContentType", "application/pdf")
-                   + "<edXML:ContentTransferEncoded>").encode("utf-8"))
+        out.write(
+            (
+                "<edXML:Attachment>"
+                + _t("ContentId", f"cid:att{i}")
+                + _t("AttachmentName", name)
+                + _t("ContentType", "application/pdf")
+                + "<edXML:ContentTransferEncoded>"
+            ).encode("utf-8")
+        )
         for piece in _b64_chunks(rng, size, spec.wrap):
             if spec.flaw == "bad_base64" and i == 1:
-                piece = piece[: len(piece) // 2] + b"%%not*base64%%" + piece[len(piece) // 2:]
+                piece = piece[: len(piece) // 2] + b"%%not*base64%%" + piece[len(piece) // 2 :]
             out.write(piece)
             if spec.flaw == "truncated_xml":
                 return  # the sender's upload stopped mid-attachment
@@ -577,20 +683,37 @@ class _Builder:
         type_code = _weighted(rng, {k: v[3] for k, v in DOCUMENT_TYPES.items()})
         prom = d - timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5)))
         number = self._number(prom.year, sender.code, type_code)
-        notation = (f"{sender.short}-{rng.choice(('VP', 'KHTC', 'GDTrH', 'TCCB', 'HCTC'))}"
-                    if type_code == "CV" else f"{type_code}-{sender.short}")
+        notation = (
+            f"{sender.short}-{rng.choice(('VP', 'KHTC', 'GDTrH', 'TCCB', 'HCTC'))}"
+            if type_code == "CV"
+            else f"{type_code}-{sender.short}"
+        )
         sy = "2019-2020" if d >= date(2019, 8, 1) else "2018-2019"
-        doc = Doc(0, "den", d, type_code, sender, [self.own], prom, number, notation,
-                  rng.choice(SUBJECTS).format(sy=sy, y=d.year), rng.choice(SIGNERS),
-                  sender.signer, "KT. " + sender.signer.upper() if "Phó" in sender.signer
-                  else sender.signer.upper(),
-                  department=_weighted(rng, DEPT_WEIGHTS))
+        doc = Doc(
+            0,
+            "den",
+            d,
+            type_code,
+            sender,
+            [self.own],
+            prom,
+            number,
+            notation,
+            rng.choice(SUBJECTS).format(sy=sy, y=d.year),
+            rng.choice(SIGNERS),
+            sender.signer,
+            "KT. " + sender.signer.upper() if "Phó" in sender.signer else sender.signer.upper(),
+            department=_weighted(rng, DEPT_WEIGHTS),
+        )
         self._common(doc)
         if rng.random() < 0.45:  # a deadline set on assignment
             doc.due = add_working_days(d, rng.choice((2, 3, 5, 5, 7, 10, 15)))
             late = rng.random() < 0.05
-            doc.done = add_working_days(doc.due, rng.randint(1, 6)) if late \
+            doc.done = (
+                add_working_days(doc.due, rng.randint(1, 6))
+                if late
                 else add_working_days(d, rng.randint(0, max(0, (doc.due - d).days // 2)))
+            )
             doc.done = min(doc.done, doc.due) if not late else doc.done
         else:
             doc.done = add_working_days(d, rng.randint(1, 12))
@@ -605,14 +728,30 @@ class _Builder:
         number = self._number(d.year, self.own.code, type_code)
         notation = f"SGDĐT-{dept}" if type_code == "CV" else f"{type_code}-SGDĐT"
         n_to = rng.choice((1, 1, 2, 3, 5, 14))
-        pool = [a for a in AGENCIES if a.level in ("province", "district_office", "unit",
-                                                     "ministry", "department")]
+        pool = [
+            a
+            for a in AGENCIES
+            if a.level in ("province", "district_office", "unit", "ministry", "department")
+        ]
         recipients = sorted(rng.sample(pool, min(n_to, len(pool))), key=lambda a: a.code)
         position, competence = rng.choice(OWN_SIGNERS)
         sy = "2019-2020" if d >= date(2019, 8, 1) else "2018-2019"
-        doc = Doc(0, "di", d, type_code, self.own, recipients, d, number, notation,
-                  rng.choice(SUBJECTS).format(sy=sy, y=d.year), rng.choice(SIGNERS),
-                  position, competence, department=dept)
+        doc = Doc(
+            0,
+            "di",
+            d,
+            type_code,
+            self.own,
+            recipients,
+            d,
+            number,
+            notation,
+            rng.choice(SUBJECTS).format(sy=sy, y=d.year),
+            rng.choice(SIGNERS),
+            position,
+            competence,
+            department=dept,
+        )
         self._common(doc)
         if rng.random() < 0.1:
             doc.due = add_working_days(d, rng.choice((5, 10, 15)))
@@ -624,25 +763,33 @@ class _Builder:
     def plant_flaws(self) -> None:
         """Malformed packages (Dec 2018), a package signed against ky_so=false (Oct 2018),
         one unsigned package with ky_so=true (2019, counted as unsigned)."""
-        ok = [d for d in self.docs if d.do_mat == "thuong" and d.co_edxml and not d.refused
-              and d.loai == "den"]
+        ok = [
+            d
+            for d in self.docs
+            if d.do_mat == "thuong" and d.co_edxml and not d.refused and d.loai == "den"
+        ]
         dec18 = [d for d in ok if date(2018, 12, 3) <= d.day <= date(2018, 12, 20)]
-        for doc, flaw in zip(dec18[::37], ("truncated_xml", "unknown_namespace",
-                                           "missing_document_id", "bad_base64"), strict=False):
+        for doc, flaw in zip(
+            dec18[::37],
+            ("truncated_xml", "unknown_namespace", "missing_document_id", "bad_base64"),
+            strict=False,
+        ):
             doc.package = self.spec(doc, flaw=flaw)
         oct18 = [d for d in ok if d.day.month == 10 and d.day.year == 2018 and d.package is None]
         oct18[5].ky_so = False
         oct18[5].package = self.spec(oct18[5], signed=True)
-        y19 = [d for d in ok if date(2019, 9, 1) <= d.day <= date(2019, 11, 29)
-               and d.package is None]
+        y19 = [
+            d for d in ok if date(2019, 9, 1) <= d.day <= date(2019, 11, 29) and d.package is None
+        ]
         unsigned = y19[len(y19) // 2]
         unsigned.package = self.spec(unsigned, signed=False)
         late = [d for d in ok if d.day > date(2019, 12, 10) and d.package is None]
         for doc in late[: self.big]:
             doc.package = self.spec(doc, big=True)
 
-    def spec(self, doc: Doc, flaw: str | None = None, signed: bool | None = None,
-             big: bool = False) -> PackageSpec:
+    def spec(
+        self, doc: Doc, flaw: str | None = None, signed: bool | None = None, big: bool = False
+    ) -> PackageSpec:
         rng = self.rng
         sender = doc.sender
         at = _at(rng, doc.promulgation, 8, 16)
@@ -653,23 +800,36 @@ class _Builder:
         receiver = self.own if doc.loai == "den" else doc.recipients[0]
         hops.append((receiver.code, hops[-1][1] + timedelta(seconds=rng.randint(5, 600))))
         n_att = rng.choice((1, 1, 1, 1, 2, 2, 3))
-        attachments = [(f"{doc.number}-{doc.type_code}.pdf" if i == 0
-                        else f"phu-luc-{i}.pdf", self._size()) for i in range(n_att)]
+        attachments = [
+            (f"{doc.number}-{doc.type_code}.pdf" if i == 0 else f"phu-luc-{i}.pdf", self._size())
+            for i in range(n_att)
+        ]
         if big:
             attachments[0] = (attachments[0][0], rng.randint(20, 60) * 1024 * 1024)
         position = doc.signer_position
         return PackageSpec(
-            sender=sender, recipients=doc.recipients, code_number=str(doc.number),
-            code_notation=doc.notation, promulgation=doc.promulgation,
-            type_code=doc.type_code, subject=doc.subject, signer_position=position,
-            signer_competence=doc.signer_competence, signer_name=doc.signer,
-            due=doc.due, priority=URGENCY[doc.do_khan][0], hops=hops,
+            sender=sender,
+            recipients=doc.recipients,
+            code_number=str(doc.number),
+            code_notation=doc.notation,
+            promulgation=doc.promulgation,
+            type_code=doc.type_code,
+            subject=doc.subject,
+            signer_position=position,
+            signer_competence=doc.signer_competence,
+            signer_name=doc.signer,
+            due=doc.due,
+            priority=URGENCY[doc.do_khan][0],
+            hops=hops,
             attachments=attachments,
             namespace=NS_GOVN if rng.random() < 0.04 else NS_QCVN,
             root="EdXMLEnvelope" if rng.random() < 0.03 else "edXMLEnvelope",
             date_format="%Y/%m/%d" if rng.random() < 0.3 else "%d/%m/%Y",
-            wrap=rng.random() < 0.2, signed=doc.ky_so if signed is None else signed,
-            flaw=flaw, content_seed=f"{self.seed}:{doc.id}")
+            wrap=rng.random() < 0.2,
+            signed=doc.ky_so if signed is None else signed,
+            flaw=flaw,
+            content_seed=f"{self.seed}:{doc.id}",
+        )
 
     def lifecycle(self, doc: Doc) -> None:
         rng = self.rng
@@ -684,8 +844,10 @@ class _Builder:
             doc.so_den = self.so_den[doc.day.year]
             t0 = _at(rng, doc.day, 7, 15)
             if doc.refused:
-                doc.versions = [(t0, "01", None), (t0 + timedelta(minutes=rng.randint(5, 90)),
-                                                   "02", None)]
+                doc.versions = [
+                    (t0, "01", None),
+                    (t0 + timedelta(minutes=rng.randint(5, 90)), "02", None),
+                ]
                 doc.so_den = None
                 return
             t1 = t0 + timedelta(minutes=rng.randint(10, 240))
@@ -707,43 +869,59 @@ class _Builder:
     def records(self, doc: Doc) -> list[dict[str, Any]]:
         out = []
         for moment, status, done in doc.versions:
-            out.append({
-                "id": doc.id,
-                "loai": doc.loai,
-                "so_ky_hieu": f"{doc.number}/{doc.notation}",
-                "so_den": doc.so_den if doc.loai == "den" else None,
-                "loai_van_ban": doc.type_code,
-                "trich_yeu": doc.subject,
-                "ngay_ban_hanh": doc.promulgation.isoformat(),
-                "ngay_den": doc.day.isoformat() if doc.loai == "den" and not doc.refused
-                else None,
-                "co_quan_ban_hanh": {"ma_dinh_danh": doc.sender.code, "ten": doc.sender.name},
-                "noi_nhan": [{"ma_dinh_danh": r.code, "ten": r.name} for r in doc.recipients]
-                if doc.loai == "di" else [],
-                "nguoi_ky": doc.signer,
-                "do_mat": doc.do_mat,
-                "do_khan": doc.do_khan,
-                "ky_so": doc.ky_so,
-                "kenh": doc.kenh,
-                "han_xu_ly": doc.due.isoformat() if doc.due else None,
-                "ngay_hoan_thanh": done.isoformat() if done else None,
-                "phong_xu_ly": DEPARTMENTS[doc.department],
-                "trang_thai": status,
-                "cap_nhat_luc": moment.replace(tzinfo=VN_TZ).isoformat(),
-                "co_edxml": doc.co_edxml,
-            })
+            out.append(
+                {
+                    "id": doc.id,
+                    "loai": doc.loai,
+                    "so_ky_hieu": f"{doc.number}/{doc.notation}",
+                    "so_den": doc.so_den if doc.loai == "den" else None,
+                    "loai_van_ban": doc.type_code,
+                    "trich_yeu": doc.subject,
+                    "ngay_ban_hanh": doc.promulgation.isoformat(),
+                    "ngay_den": doc.day.isoformat()
+                    if doc.loai == "den" and not doc.refused
+                    else None,
+                    "co_quan_ban_hanh": {"ma_dinh_danh": doc.sender.code, "ten": doc.sender.name},
+                    "noi_nhan": [{"ma_dinh_danh": r.code, "ten": r.name} for r in doc.recipients]
+                    if doc.loai == "di"
+                    else [],
+                    "nguoi_ky": doc.signer,
+                    "do_mat": doc.do_mat,
+                    "do_khan": doc.do_khan,
+                    "ky_so": doc.ky_so,
+                    "kenh": doc.kenh,
+                    "han_xu_ly": doc.due.isoformat() if doc.due else None,
+                    "ngay_hoan_thanh": done.isoformat() if done else None,
+                    "phong_xu_ly": DEPARTMENTS[doc.department],
+                    "trang_thai": status,
+                    "cap_nhat_luc": moment.replace(tzinfo=VN_TZ).isoformat(),
+                    "co_edxml": doc.co_edxml,
+                }
+            )
         return out
 
 
 # ------------------------------------------------------------------- independent count
 
-DOCUMENT_KEYS = ("incoming", "outgoing", "secret_excluded", "incoming_signed",
-                 "outgoing_signed", "pct_incoming_signed", "pct_outgoing_signed", "via_axis",
-                 "processed_on_time")
+DOCUMENT_KEYS = (
+    "incoming",
+    "outgoing",
+    "secret_excluded",
+    "incoming_signed",
+    "outgoing_signed",
+    "pct_incoming_signed",
+    "pct_outgoing_signed",
+    "via_axis",
+    "processed_on_time",
+)
 
 
-def count_documents(versions: Iterable[dict[str, Any]], signed_ids: set[int],
-                    as_of: date | str, known_at: datetime | None = None) -> dict[str, Any]:
+def count_documents(
+    versions: Iterable[dict[str, Any]],
+    signed_ids: set[int],
+    as_of: date | str,
+    known_at: datetime | None = None,
+) -> dict[str, Any]:
     """The documents section of report_figures.md counted straight from listing versions.
 
     ``signed_ids``: documents whose package carries an XML-DSig Signature (and can be
@@ -778,8 +956,10 @@ def count_documents(versions: Iterable[dict[str, Any]], signed_ids: set[int],
         due, done = rec.get("han_xu_ly"), rec.get("ngay_hoan_thanh")
         if due and done and date.fromisoformat(done) <= min(date.fromisoformat(due), as_of):
             c["processed_on_time"] += 1
-    out = {k: c[k] for k in ("incoming", "outgoing", "secret_excluded", "incoming_signed",
-                             "outgoing_signed")}
+    out = {
+        k: c[k]
+        for k in ("incoming", "outgoing", "secret_excluded", "incoming_signed", "outgoing_signed")
+    }
     out["pct_incoming_signed"] = ds.pct(out["incoming_signed"], out["incoming"])
     out["pct_outgoing_signed"] = ds.pct(out["outgoing_signed"], out["outgoing"])
     out["via_axis"] = c["via_axis"]
@@ -802,15 +982,22 @@ def _seed_targets(figures: dict[str, Any]) -> None:
         raise AssertionError(f"e-Office data set does not give the seed's 100 %: {figures}")
 
 
-def build_documents(seed: int = 2019, agency: tuple[str, str] = DEFAULT_AGENCY,
-                    sizes: str = "compact", big: int = 0) -> _Builder:
+def build_documents(
+    seed: int = 2019, agency: tuple[str, str] = DEFAULT_AGENCY, sizes: str = "compact", big: int = 0
+) -> _Builder:
     b = _Builder(seed, agency, sizes, big)
     b.build()
     return b
 
 
-def generate_eoffice(out_dir: Path, meta: dict[str, Any] | None = None, seed: int = 2019, *,
-                     sizes: str = "compact", big: int = 0) -> dict[str, Any]:
+def generate_eoffice(
+    out_dir: Path,
+    meta: dict[str, Any] | None = None,
+    seed: int = 2019,
+    *,
+    sizes: str = "compact",
+    big: int = 0,
+) -> dict[str, Any]:
     """Write ``eoffice/`` into ``out_dir``; return ``{"documents", "quarantine", "planted"}``.
 
     ``meta`` is dataset.json's content (agency, as_of); ``planted`` lists what tests need:
@@ -858,10 +1045,16 @@ def generate_eoffice(out_dir: Path, meta: dict[str, Any] | None = None, seed: in
     if meta.get("as_of", "2019-12-06") == "2019-12-06" and own == DEFAULT_AGENCY:
         _seed_targets(figures)
     secret = sorted({r["trich_yeu"].split()[0] for r in written if r["do_mat"] != "thuong"})
-    unsigned = [d.id for d in b.docs if d.package and not d.package.signed and d.ky_so
-                and not d.package.flaw]
-    signed_not_listed = [d.id for d in b.docs if d.package and d.package.signed
-                         and not d.ky_so and not d.package.flaw]
+    unsigned = [
+        d.id
+        for d in b.docs
+        if d.package and not d.package.signed and d.ky_so and not d.package.flaw
+    ]
+    signed_not_listed = [
+        d.id
+        for d in b.docs
+        if d.package and d.package.signed and not d.ky_so and not d.package.flaw
+    ]
     return {
         "documents": figures,
         "quarantine": {"eoffice_edxml": {k: len(v) for k, v in sorted(flaws.items())}},

@@ -60,9 +60,14 @@ def _envelope(page: int, page_size: int, total: int, rows: list[bytes]) -> bytes
 class EofficeApp:
     source = "eoffice"
 
-    def __init__(self, data_dir: Path, meta: dict[str, Any],
-                 clock: Callable[[], datetime | None], faults: FaultInjector,
-                 tokens: TokenStore):
+    def __init__(
+        self,
+        data_dir: Path,
+        meta: dict[str, Any],
+        clock: Callable[[], datetime | None],
+        faults: FaultInjector,
+        tokens: TokenStore,
+    ):
         self.folder = Path(data_dir) / "eoffice"
         self.clock = clock
         self.faults = faults
@@ -175,8 +180,9 @@ class EofficeApp:
         if self.faults.window_shift(key, page, len(rows), page_size) and rows:
             rows = rows[1:]  # the window's first row is hidden for this answer
         a = (page - 1) * page_size
-        body = _envelope(page, page_size, len(rows),
-                         [self.lines[i] for i in rows[a:a + page_size]])
+        body = _envelope(
+            page, page_size, len(rows), [self.lines[i] for i in rows[a : a + page_size]]
+        )
         return Response(200, body)
 
     def package(self, doc_id: int) -> Response:

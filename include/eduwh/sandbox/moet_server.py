@@ -101,7 +101,7 @@ class MoetApp:
         if request.path == "/api/v1/exports":
             response = self.listing(request.query)
         else:
-            response = self.file(unquote(request.path[len(FILES_PREFIX):]))
+            response = self.file(unquote(request.path[len(FILES_PREFIX) :]))
         if response.status == 200:
             response.delay = decision.delay
             response.reset = decision.kind == "reset"
@@ -119,11 +119,17 @@ class MoetApp:
         for v in self.visible(self.clock()):
             if v.get("nam_hoc") != year:
                 continue
-            data.append({
-                "file": v["file"], "loai": v["loai"], "ma_truong": v.get("ma_truong"),
-                "nam_hoc": v["nam_hoc"], "cap_nhat_luc": v["cap_nhat_luc"],
-                "sha256": self.sha256(v["path"]), "url": FILES_PREFIX + quote(v["path"]),
-            })
+            data.append(
+                {
+                    "file": v["file"],
+                    "loai": v["loai"],
+                    "ma_truong": v.get("ma_truong"),
+                    "nam_hoc": v["nam_hoc"],
+                    "cap_nhat_luc": v["cap_nhat_luc"],
+                    "sha256": self.sha256(v["path"]),
+                    "url": FILES_PREFIX + quote(v["path"]),
+                }
+            )
         body = json.dumps({"data": data}, ensure_ascii=False).encode("utf-8")
         return Response(200, body)
 

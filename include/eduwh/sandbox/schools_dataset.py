@@ -91,18 +91,45 @@ TZ = "+07:00"
 
 # (code, name, mountain) — the 14 district-level units of 2019
 DISTRICTS = [
-    ("01", "Thành phố Quảng Ngãi", False), ("02", "Huyện Bình Sơn", False),
-    ("03", "Huyện Sơn Tịnh", False), ("04", "Huyện Tư Nghĩa", False),
-    ("05", "Huyện Nghĩa Hành", False), ("06", "Huyện Mộ Đức", False),
-    ("07", "Huyện Đức Phổ", False), ("08", "Huyện Ba Tơ", True),
-    ("09", "Huyện Minh Long", True), ("10", "Huyện Sơn Hà", True),
-    ("11", "Huyện Sơn Tây", True), ("12", "Huyện Trà Bồng", True),
-    ("13", "Huyện Tây Trà", True), ("14", "Huyện Lý Sơn", False),
+    ("01", "Thành phố Quảng Ngãi", False),
+    ("02", "Huyện Bình Sơn", False),
+    ("03", "Huyện Sơn Tịnh", False),
+    ("04", "Huyện Tư Nghĩa", False),
+    ("05", "Huyện Nghĩa Hành", False),
+    ("06", "Huyện Mộ Đức", False),
+    ("07", "Huyện Đức Phổ", False),
+    ("08", "Huyện Ba Tơ", True),
+    ("09", "Huyện Minh Long", True),
+    ("10", "Huyện Sơn Hà", True),
+    ("11", "Huyện Sơn Tây", True),
+    ("12", "Huyện Trà Bồng", True),
+    ("13", "Huyện Tây Trà", True),
+    ("14", "Huyện Lý Sơn", False),
 ]
 DISTRICT_WEIGHTS = [14, 11, 7, 9, 6, 8, 9, 5, 3, 6, 3, 4, 3, 2]
 COMMUNE_WORDS = ["Nghĩa", "Tịnh", "Bình", "Đức", "Phổ", "Hành", "Sơn", "Ba", "Trà", "Long"]
-COMMUNE_TAILS = ["An", "Hòa", "Thuận", "Phong", "Hiệp", "Minh", "Thạnh", "Lâm", "Châu", "Kỳ",
-                 "Trung", "Thắng", "Phú", "Hưng", "Lợi", "Tân", "Xuân", "Vinh", "Mỹ", "Khánh"]
+COMMUNE_TAILS = [
+    "An",
+    "Hòa",
+    "Thuận",
+    "Phong",
+    "Hiệp",
+    "Minh",
+    "Thạnh",
+    "Lâm",
+    "Châu",
+    "Kỳ",
+    "Trung",
+    "Thắng",
+    "Phú",
+    "Hưng",
+    "Lợi",
+    "Tân",
+    "Xuân",
+    "Vinh",
+    "Mỹ",
+    "Khánh",
+]
 
 # level: (schools at full scale, mean pupils per school, grades, managed by the district office)
 LEVELS = {
@@ -114,51 +141,233 @@ LEVELS = {
     "THCS&THPT": (4, 500, ["6", "7", "8", "9", "10", "11", "12"], False),
     "GDTX": (14, 120, ["10", "11", "12"], False),
 }
-LEVEL_PREFIX = {"Mầm non": "Trường Mầm non", "Tiểu học": "Trường Tiểu học",
-                "THCS": "Trường THCS", "TH&THCS": "Trường TH&THCS", "THPT": "Trường THPT",
-                "THCS&THPT": "Trường THCS&THPT", "GDTX": "Trung tâm GDNN-GDTX"}
+LEVEL_PREFIX = {
+    "Mầm non": "Trường Mầm non",
+    "Tiểu học": "Trường Tiểu học",
+    "THCS": "Trường THCS",
+    "TH&THCS": "Trường TH&THCS",
+    "THPT": "Trường THPT",
+    "THCS&THPT": "Trường THCS&THPT",
+    "GDTX": "Trung tâm GDNN-GDTX",
+}
 PRESCHOOL_CLASS = {"Nhà trẻ": "Nhà trẻ", "3 tuổi": "Mầm", "4 tuổi": "Chồi", "5 tuổi": "Lá"}
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Phan", "Trương", "Bùi",
-          "Đặng", "Đỗ", "Ngô", "Hồ", "Dương", "Đinh", "Lương", "Đoàn", "Châu", "Tạ"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Hoàng",
+    "Võ",
+    "Phan",
+    "Trương",
+    "Bùi",
+    "Đặng",
+    "Đỗ",
+    "Ngô",
+    "Hồ",
+    "Dương",
+    "Đinh",
+    "Lương",
+    "Đoàn",
+    "Châu",
+    "Tạ",
+]
 FAMILY_MINORITY = ["Đinh", "Phạm", "Hồ", "Đinh Thị", "Hà", "Cao", "Trương"]
 MIDDLE_M = ["Văn", "Minh", "Quốc", "Đức", "Hữu", "Công", "Thanh", "Ngọc", "Gia", "Tấn"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Mỹ", "Kim", "Bảo", "Khánh", "Như", "Diệu"]
-GIVEN_M = ["An", "Bảo", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hoàng", "Huy", "Hùng",
-           "Khang", "Khoa", "Kiên", "Long", "Minh", "Nam", "Nghĩa", "Phát", "Phong", "Phúc",
-           "Quân", "Sơn", "Tài", "Thắng", "Thịnh", "Tiến", "Trung", "Tuấn", "Vinh", "Vũ"]
-GIVEN_F = ["Anh", "Chi", "Diệp", "Giang", "Hà", "Hằng", "Hạnh", "Hiền", "Hoa", "Hương",
-           "Lan", "Linh", "Ly", "Mai", "My", "Nga", "Ngân", "Nhi", "Nhung", "Oanh",
-           "Phương", "Quyên", "Tâm", "Thảo", "Thu", "Trang", "Trâm", "Uyên", "Vy", "Yến"]
+GIVEN_M = [
+    "An",
+    "Bảo",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hiếu",
+    "Hoàng",
+    "Huy",
+    "Hùng",
+    "Khang",
+    "Khoa",
+    "Kiên",
+    "Long",
+    "Minh",
+    "Nam",
+    "Nghĩa",
+    "Phát",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thịnh",
+    "Tiến",
+    "Trung",
+    "Tuấn",
+    "Vinh",
+    "Vũ",
+]
+GIVEN_F = [
+    "Anh",
+    "Chi",
+    "Diệp",
+    "Giang",
+    "Hà",
+    "Hằng",
+    "Hạnh",
+    "Hiền",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Ly",
+    "Mai",
+    "My",
+    "Nga",
+    "Ngân",
+    "Nhi",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quyên",
+    "Tâm",
+    "Thảo",
+    "Thu",
+    "Trang",
+    "Trâm",
+    "Uyên",
+    "Vy",
+    "Yến",
+]
 MINORITIES = ["Hrê", "Hrê", "Hrê", "Cor", "Ca Dong", "Xơ Đăng"]
-DISABILITIES = ["Khuyết tật vận động", "Khuyết tật nghe, nói", "Khuyết tật nhìn",
-                "Khuyết tật trí tuệ", "Khuyết tật khác"]
-SUBJECTS = ["Toán", "Ngữ văn", "Tiếng Anh", "Vật lý", "Hóa học", "Sinh học", "Lịch sử",
-            "Địa lý", "GDCD", "Tin học", "Thể dục", "Âm nhạc", "Mỹ thuật", "Công nghệ"]
-IT_LEVELS = ["Chuẩn kỹ năng sử dụng CNTT cơ bản", "Chứng chỉ A", "Chứng chỉ B", "Trung cấp",
-             "Cao đẳng", "Đại học", ""]
+DISABILITIES = [
+    "Khuyết tật vận động",
+    "Khuyết tật nghe, nói",
+    "Khuyết tật nhìn",
+    "Khuyết tật trí tuệ",
+    "Khuyết tật khác",
+]
+SUBJECTS = [
+    "Toán",
+    "Ngữ văn",
+    "Tiếng Anh",
+    "Vật lý",
+    "Hóa học",
+    "Sinh học",
+    "Lịch sử",
+    "Địa lý",
+    "GDCD",
+    "Tin học",
+    "Thể dục",
+    "Âm nhạc",
+    "Mỹ thuật",
+    "Công nghệ",
+]
+IT_LEVELS = [
+    "Chuẩn kỹ năng sử dụng CNTT cơ bản",
+    "Chứng chỉ A",
+    "Chứng chỉ B",
+    "Trung cấp",
+    "Cao đẳng",
+    "Đại học",
+    "",
+]
 QUALIFICATIONS = ["Trung cấp", "Cao đẳng", "Đại học", "Đại học", "Đại học", "Thạc sĩ"]
 
-HOC_SINH_2018 = ["Mã lớp", "Mã học sinh", "Họ tên", "Ngày sinh", "Giới tính", "Trạng thái HS",
-                 "Ngày nhập trạng thái", "Dân tộc", "Loại khuyết tật", "Số định danh cá nhân"]
-HOC_SINH_2019 = ["STT", "Mã học sinh", "Họ tên", "Số định danh cá nhân", "Ngày sinh",
-                 "Giới tính", "Dân tộc", "Mã lớp", "Khu vực", "Trạng thái HS",
-                 "Ngày nhập trạng thái", "Loại khuyết tật", "Ghi chú"]
-GIAO_VIEN_2018 = ["Mã cán bộ", "Họ tên", "Ngày sinh", "Giới tính", "Email", "Trạng thái CB",
-                  "Vị trí việc làm", "Nhóm chức vụ", "Môn dạy", "Trình độ chuyên môn",
-                  "Trình độ tin học"]
-GIAO_VIEN_2019 = ["STT", "Họ tên", "Mã cán bộ", "Giới tính", "Ngày sinh",
-                  "Hạng chức danh nghề nghiệp", "Vị trí việc làm", "Nhóm chức vụ",
-                  "Trạng thái CB", "Môn dạy", "Email", "Trình độ chuyên môn",
-                  "Trình độ tin học", "Ghi chú"]
+HOC_SINH_2018 = [
+    "Mã lớp",
+    "Mã học sinh",
+    "Họ tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Trạng thái HS",
+    "Ngày nhập trạng thái",
+    "Dân tộc",
+    "Loại khuyết tật",
+    "Số định danh cá nhân",
+]
+HOC_SINH_2019 = [
+    "STT",
+    "Mã học sinh",
+    "Họ tên",
+    "Số định danh cá nhân",
+    "Ngày sinh",
+    "Giới tính",
+    "Dân tộc",
+    "Mã lớp",
+    "Khu vực",
+    "Trạng thái HS",
+    "Ngày nhập trạng thái",
+    "Loại khuyết tật",
+    "Ghi chú",
+]
+GIAO_VIEN_2018 = [
+    "Mã cán bộ",
+    "Họ tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Email",
+    "Trạng thái CB",
+    "Vị trí việc làm",
+    "Nhóm chức vụ",
+    "Môn dạy",
+    "Trình độ chuyên môn",
+    "Trình độ tin học",
+]
+GIAO_VIEN_2019 = [
+    "STT",
+    "Họ tên",
+    "Mã cán bộ",
+    "Giới tính",
+    "Ngày sinh",
+    "Hạng chức danh nghề nghiệp",
+    "Vị trí việc làm",
+    "Nhóm chức vụ",
+    "Trạng thái CB",
+    "Môn dạy",
+    "Email",
+    "Trình độ chuyên môn",
+    "Trình độ tin học",
+    "Ghi chú",
+]
 LOP_2018 = ["Mã lớp", "Tên lớp", "Khối", "Mã trường", "Năm học"]
 LOP_2019 = ["STT", "Năm học", "Mã trường", "Khối", "Mã lớp", "Tên lớp", "Buổi học"]
-TRUONG = ["STT", "Mã trường", "Tên trường", "Cấp học", "Loại hình", "Phòng GD&ĐT quản lý",
-          "Quận/Huyện", "Xã/Phường", "Phần mềm quản lý trường học", "Ghi chú"]
-SMAS = ["MaHocSinh", "HoTen", "NgaySinh", "Lop", "DiemTBHK", "HocLuc", "HanhKiem",
-        "SoNgayNghi", "SLLDT"]
-VNEDU = ["MaVnedu", "MaHocSinh", "HoTen", "NgaySinh", "Lop", "KetQuaHocTap", "RenLuyen",
-         "SoBuoiNghi", "SoLienLacDienTu"]
+TRUONG = [
+    "STT",
+    "Mã trường",
+    "Tên trường",
+    "Cấp học",
+    "Loại hình",
+    "Phòng GD&ĐT quản lý",
+    "Quận/Huyện",
+    "Xã/Phường",
+    "Phần mềm quản lý trường học",
+    "Ghi chú",
+]
+SMAS = [
+    "MaHocSinh",
+    "HoTen",
+    "NgaySinh",
+    "Lop",
+    "DiemTBHK",
+    "HocLuc",
+    "HanhKiem",
+    "SoNgayNghi",
+    "SLLDT",
+]
+VNEDU = [
+    "MaVnedu",
+    "MaHocSinh",
+    "HoTen",
+    "NgaySinh",
+    "Lop",
+    "KetQuaHocTap",
+    "RenLuyen",
+    "SoBuoiNghi",
+    "SoLienLacDienTu",
+]
 
 
 # ------------------------------------------------------------------ the province, in memory
@@ -305,11 +514,15 @@ def build_province(rng: random.Random, scale: float) -> list[School]:
             short = dname.split(" ", 1)[1] if dname.startswith("Huyện") else "TP Quảng Ngãi"
             school = School(
                 code=code,
-                name=f"{LEVEL_PREFIX[level]} {commune_name}" + (
-                    f" số {per_district[dcode]}" if rng.random() < 0.15 else ""),
-                level=level, ownership=ownership,
+                name=f"{LEVEL_PREFIX[level]} {commune_name}"
+                + (f" số {per_district[dcode]}" if rng.random() < 0.15 else ""),
+                level=level,
+                ownership=ownership,
                 office=f"Phòng GD&ĐT {short}" if by_office else "",
-                district=dname, commune=commune, declared=declared, mountain=mountain,
+                district=dname,
+                commune=commune,
+                declared=declared,
+                mountain=mountain,
                 template="2019" if rng.random() < 0.55 else "2018",
             )
             size = max(40, int(rng.gauss(mean, mean * 0.3)))
@@ -318,8 +531,9 @@ def build_province(rng: random.Random, scale: float) -> list[School]:
     return schools
 
 
-def _fill_school(rng: random.Random, names: _Names, school: School, grades: list[str],
-                 size: int) -> None:
+def _fill_school(
+    rng: random.Random, names: _Names, school: School, grades: list[str], size: int
+) -> None:
     per_grade = max(1, size // len(grades))
     class_size = 25 if school.level == "Mầm non" else rng.choice([30, 33, 35, 38])
     n_class = n_student = 0
@@ -341,19 +555,36 @@ def _fill_school(rng: random.Random, names: _Names, school: School, grades: list
                 minority = school.mountain and rng.random() < 0.75 or rng.random() < 0.01
                 ethnicity = rng.choice(MINORITIES) if minority else "Kinh"
                 r = rng.random()
-                status = ("Đang học" if r < 0.965 else "Chuyển trường" if r < 0.98
-                          else "Thôi học" if r < 0.993 else "Bảo lưu")
-                status_date = (date(2019, 9, 5) if status == "Đang học"
-                               else date(2019, rng.randint(9, 11), rng.randint(1, 28)))
+                status = (
+                    "Đang học"
+                    if r < 0.965
+                    else "Chuyển trường"
+                    if r < 0.98
+                    else "Thôi học"
+                    if r < 0.993
+                    else "Bảo lưu"
+                )
+                status_date = (
+                    date(2019, 9, 5)
+                    if status == "Đang học"
+                    else date(2019, rng.randint(9, 11), rng.randint(1, 28))
+                )
                 birth = _birth(rng, birth_year if rng.random() < 0.9 else birth_year - 1)
-                school.students.append(Student(
-                    code=f"{school.code}{n_student:05d}",
-                    class_code=class_code, class_name=class_name,
-                    name=names.person(gender, minority), birth=birth, gender=gender,
-                    status=status, status_date=status_date, ethnicity=ethnicity,
-                    disability=rng.choice(DISABILITIES) if rng.random() < 0.007 else "",
-                    identity=names.identity(birth, gender) if rng.random() < 0.88 else "",
-                ))
+                school.students.append(
+                    Student(
+                        code=f"{school.code}{n_student:05d}",
+                        class_code=class_code,
+                        class_name=class_name,
+                        name=names.person(gender, minority),
+                        birth=birth,
+                        gender=gender,
+                        status=status,
+                        status_date=status_date,
+                        ethnicity=ethnicity,
+                        disability=rng.choice(DISABILITIES) if rng.random() < 0.007 else "",
+                        identity=names.identity(birth, gender) if rng.random() < 0.88 else "",
+                    )
+                )
     n_staff = max(4, round(len(school.students) / rng.uniform(13, 18)))
     for i in range(1, n_staff + 1):
         gender = "Nữ" if rng.random() < (0.9 if school.level == "Mầm non" else 0.68) else "Nam"
@@ -363,43 +594,70 @@ def _fill_school(rng: random.Random, names: _Names, school: School, grades: list
         elif rng.random() < 0.84:
             position, role = "Giáo viên", rng.choice(["Giáo viên", "Giáo viên", "Tổ trưởng"])
         else:
-            position, role = "Nhân viên", rng.choice(["Kế toán", "Văn thư", "Thư viện",
-                                                       "Y tế", "Bảo vệ"])
+            position, role = (
+                "Nhân viên",
+                rng.choice(["Kế toán", "Văn thư", "Thư viện", "Y tế", "Bảo vệ"]),
+            )
         r = rng.random()
         status = "Đang làm việc" if r < 0.96 else "Nghỉ hưu" if r < 0.98 else "Chuyển công tác"
         birth = _birth(rng, rng.randint(1962, 1997))
-        school.staff.append(Staff(
-            code=f"CB{school.code}{i:03d}", name=name, birth=birth, gender=gender,
-            email=names.email(name, school.code) if rng.random() < 0.93 else "",
-            status=status, position=position, role=role,
-            subject=(rng.choice(SUBJECTS) if position == "Giáo viên"
-                     and school.level not in ("Mầm non", "Tiểu học") else ""),
-            qualification=rng.choice(QUALIFICATIONS),
-            it_level=rng.choice(IT_LEVELS),
-        ))
+        school.staff.append(
+            Staff(
+                code=f"CB{school.code}{i:03d}",
+                name=name,
+                birth=birth,
+                gender=gender,
+                email=names.email(name, school.code) if rng.random() < 0.93 else "",
+                status=status,
+                position=position,
+                role=role,
+                subject=(
+                    rng.choice(SUBJECTS)
+                    if position == "Giáo viên" and school.level not in ("Mầm non", "Tiểu học")
+                    else ""
+                ),
+                qualification=rng.choice(QUALIFICATIONS),
+                it_level=rng.choice(IT_LEVELS),
+            )
+        )
 
 
 # ------------------------------------------------------------------ planted personal data
 def plant(schools: list[School], rng: random.Random) -> dict[str, list[str]]:
     """Unique values no other record has, on pupils and staff of schools that deliver."""
-    planted: dict[str, list[str]] = {"names": [], "identity_numbers": [], "birth_dates": [],
-                                     "emails": [], "student_codes": []}
+    planted: dict[str, list[str]] = {
+        "names": [],
+        "identity_numbers": [],
+        "birth_dates": [],
+        "emails": [],
+        "student_codes": [],
+    }
     targets = [s for s in schools if s.delivers] or schools
     for i, school in enumerate(targets[:4]):
         student = next(s for s in school.students if s.status == "Đang học")
-        student.name = ["Nguyễn Thị Hồng Nhung Mẫu", "Trương Văn Quốc Bảo Mẫu",
-                        "Đinh Thị Ánh Tuyết Mẫu", "Lê Hoàng Khắc Việt Mẫu"][i]
+        student.name = [
+            "Nguyễn Thị Hồng Nhung Mẫu",
+            "Trương Văn Quốc Bảo Mẫu",
+            "Đinh Thị Ánh Tuyết Mẫu",
+            "Lê Hoàng Khắc Việt Mẫu",
+        ][i]
         student.birth = date(2008, 2, 29) if i % 2 == 0 else date(2012, 2, 29)
         student.identity = f"0513{student.birth.year % 100:02d}999{i:03d}"
         staff = school.staff[-1]
-        staff.name = ["Phan Thị Diễm Kiều Mẫu", "Võ Đình Trọng Nghĩa Mẫu",
-                      "Huỳnh Thị Mỹ Dung Mẫu", "Đặng Quang Vĩnh Phúc Mẫu"][i]
+        staff.name = [
+            "Phan Thị Diễm Kiều Mẫu",
+            "Võ Đình Trọng Nghĩa Mẫu",
+            "Huỳnh Thị Mỹ Dung Mẫu",
+            "Đặng Quang Vĩnh Phúc Mẫu",
+        ][i]
         staff.birth = date(1976 + 4 * i, 2, 29)
         staff.email = f"mau.kiemtra{i + 1:02d}@quangngai.edu.vn"
         planted["names"] += [student.name, staff.name]
         planted["identity_numbers"].append(student.identity)
-        planted["birth_dates"] += [student.birth.strftime("%d/%m/%Y"),
-                                   staff.birth.strftime("%d/%m/%Y")]
+        planted["birth_dates"] += [
+            student.birth.strftime("%d/%m/%Y"),
+            staff.birth.strftime("%d/%m/%Y"),
+        ]
         planted["emails"].append(staff.email)
         planted["student_codes"].append(student.code)
     return planted
@@ -473,9 +731,15 @@ def _header_text(name: str, style: str) -> str:
     return name
 
 
-def _sheet_rows(rng: random.Random, title: list[str], headers: list[str],
-                records: list[dict[str, Any]], style: str, excel_dates: bool,
-                total_label: str) -> list[list[Any]]:
+def _sheet_rows(
+    rng: random.Random,
+    title: list[str],
+    headers: list[str],
+    records: list[dict[str, Any]],
+    style: str,
+    excel_dates: bool,
+    total_label: str,
+) -> list[list[Any]]:
     rows: list[list[Any]] = [[t] for t in title]
     rows.append([_header_text(h, style) for h in headers])
     for n, record in enumerate(records, 1):
@@ -483,8 +747,11 @@ def _sheet_rows(rng: random.Random, title: list[str], headers: list[str],
         for h in headers:
             value = n if h == "STT" else record.get(h, "")
             if isinstance(value, date):
-                value = (datetime(value.year, value.month, value.day) if excel_dates
-                         else value.strftime("%d/%m/%Y"))
+                value = (
+                    datetime(value.year, value.month, value.day)
+                    if excel_dates
+                    else value.strftime("%d/%m/%Y")
+                )
             row.append(value)
         rows.append(row)
     footer = rng.random()
@@ -507,24 +774,44 @@ def _title(rng: random.Random, school: School | None, what: str, exported: datet
 
 
 def _student_record(s: Student) -> dict[str, Any]:
-    return {"Mã lớp": s.class_code, "Mã học sinh": s.code, "Họ tên": s.name,
-            "Ngày sinh": s.birth, "Giới tính": s.gender, "Trạng thái HS": s.status,
-            "Ngày nhập trạng thái": s.status_date, "Dân tộc": s.ethnicity,
-            "Loại khuyết tật": s.disability, "Số định danh cá nhân": s.identity,
-            "Khu vực": "Khu vực 1" if s.ethnicity != "Kinh" else "Khu vực 2", "Ghi chú": ""}
+    return {
+        "Mã lớp": s.class_code,
+        "Mã học sinh": s.code,
+        "Họ tên": s.name,
+        "Ngày sinh": s.birth,
+        "Giới tính": s.gender,
+        "Trạng thái HS": s.status,
+        "Ngày nhập trạng thái": s.status_date,
+        "Dân tộc": s.ethnicity,
+        "Loại khuyết tật": s.disability,
+        "Số định danh cá nhân": s.identity,
+        "Khu vực": "Khu vực 1" if s.ethnicity != "Kinh" else "Khu vực 2",
+        "Ghi chú": "",
+    }
 
 
 def _staff_record(s: Staff) -> dict[str, Any]:
-    return {"Mã cán bộ": s.code, "Họ tên": s.name, "Ngày sinh": s.birth, "Giới tính": s.gender,
-            "Email": s.email, "Trạng thái CB": s.status, "Vị trí việc làm": s.position,
-            "Nhóm chức vụ": s.role, "Môn dạy": s.subject, "Trình độ chuyên môn": s.qualification,
-            "Trình độ tin học": s.it_level, "Hạng chức danh nghề nghiệp": "Hạng III",
-            "Ghi chú": ""}
+    return {
+        "Mã cán bộ": s.code,
+        "Họ tên": s.name,
+        "Ngày sinh": s.birth,
+        "Giới tính": s.gender,
+        "Email": s.email,
+        "Trạng thái CB": s.status,
+        "Vị trí việc làm": s.position,
+        "Nhóm chức vụ": s.role,
+        "Môn dạy": s.subject,
+        "Trình độ chuyên môn": s.qualification,
+        "Trình độ tin học": s.it_level,
+        "Hạng chức danh nghề nghiệp": "Hạng III",
+        "Ghi chú": "",
+    }
 
 
 def _as_text(record: dict[str, Any]) -> dict[str, str]:
-    return {k: (v.strftime("%d/%m/%Y") if isinstance(v, date) else str(v))
-            for k, v in record.items()}
+    return {
+        k: (v.strftime("%d/%m/%Y") if isinstance(v, date) else str(v)) for k, v in record.items()
+    }
 
 
 def _write_xlsx_file(target: Path, rows: list[list[Any]], sheet: str, keep: float) -> None:
@@ -555,8 +842,9 @@ class _Writer:
 
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
-    def xlsx(self, target: Path, rows: list[list[Any]], sheet: str = "Sheet1",
-             keep: float = 1.0) -> None:
+    def xlsx(
+        self, target: Path, rows: list[list[Any]], sheet: str = "Sheet1", keep: float = 1.0
+    ) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         if self.pool is None:
             _write_xlsx_file(target, rows, sheet, keep)
@@ -573,9 +861,18 @@ class _Writer:
             self.pool.shutdown()
             self.pool = None
 
-    def moet(self, name: str, kind: str, school: School | None, changed: datetime,
-             headers: list[str], records: list[dict[str, Any]], what: str, label: str,
-             bad: str | None = None) -> None:
+    def moet(
+        self,
+        name: str,
+        kind: str,
+        school: School | None,
+        changed: datetime,
+        headers: list[str],
+        records: list[dict[str, Any]],
+        what: str,
+        label: str,
+        bad: str | None = None,
+    ) -> None:
         rng = self.rng
         self.versions[name] += 1
         version = self.versions[name]
@@ -583,22 +880,50 @@ class _Writer:
         excel_dates = rng.random() < 0.2
         if bad and bad.startswith("missing_column:"):
             headers = [h for h in headers if h != bad.split(":", 1)[1]]
-        rows = _sheet_rows(rng, _title(rng, school, what, changed - timedelta(minutes=5)),
-                           headers, records, style, excel_dates, label)
+        rows = _sheet_rows(
+            rng,
+            _title(rng, school, what, changed - timedelta(minutes=5)),
+            headers,
+            records,
+            style,
+            excel_dates,
+            label,
+        )
         stem, ext = name.rsplit(".", 1)
         path = f"files/{stem}.v{version}.{ext}"
         self.xlsx(self.out / "csdl_moet" / path, rows, keep=0.5 if bad == "corrupt_xlsx" else 1)
-        self.manifest.append({
-            "file": name, "path": path, "loai": kind,
-            "ma_truong": school.code if school else None, "nam_hoc": SCHOOL_YEAR,
-            "cap_nhat_luc": changed.strftime("%Y-%m-%dT%H:%M:%S") + TZ,
-        })
-        self.files.append(FileVersion("csdl_moet", name, path, kind,
-                                      school.code if school else None, changed,
-                                      [_as_text(r) for r in records], bad))
+        self.manifest.append(
+            {
+                "file": name,
+                "path": path,
+                "loai": kind,
+                "ma_truong": school.code if school else None,
+                "nam_hoc": SCHOOL_YEAR,
+                "cap_nhat_luc": changed.strftime("%Y-%m-%dT%H:%M:%S") + TZ,
+            }
+        )
+        self.files.append(
+            FileVersion(
+                "csdl_moet",
+                name,
+                path,
+                kind,
+                school.code if school else None,
+                changed,
+                [_as_text(r) for r in records],
+                bad,
+            )
+        )
 
-    def delivery(self, vendor: str, school: School, term: int, stamp: datetime,
-                 records: list[dict[str, str]], bad: str | None = None) -> None:
+    def delivery(
+        self,
+        vendor: str,
+        school: School,
+        term: int,
+        stamp: datetime,
+        records: list[dict[str, str]],
+        bad: str | None = None,
+    ) -> None:
         name = f"{school.code}_{SCHOOL_YEAR}_HK{term}_{stamp:%Y%m%d%H%M}"
         folder = self.out / "sis" / vendor
         folder.mkdir(parents=True, exist_ok=True)
@@ -627,8 +952,11 @@ class _Writer:
             data = None
         if data is not None:
             (folder / name).write_bytes(data)
-        self.files.append(FileVersion(vendor, name, f"{vendor}/{name}", "delivery", school.code,
-                                      stamp, records, bad, term))
+        self.files.append(
+            FileVersion(
+                vendor, name, f"{vendor}/{name}", "delivery", school.code, stamp, records, bad, term
+            )
+        )
 
 
 def _vendor_record(vendor: str, s: Student, rng: random.Random) -> dict[str, str]:
@@ -636,19 +964,40 @@ def _vendor_record(vendor: str, s: Student, rng: random.Random) -> dict[str, str
     absences = str(min(int(rng.expovariate(0.5)), 30))
     birth = s.birth.strftime("%d/%m/%Y")
     if vendor == "smas":
-        academic = ("Giỏi" if score >= 8 else "Khá" if score >= 6.5 else "Trung bình"
-                    if score >= 5 else "Yếu")
-        return {"MaHocSinh": s.code, "HoTen": s.name, "NgaySinh": birth, "Lop": s.class_name,
-                "DiemTBHK": f"{score:.1f}".replace(".", ","), "HocLuc": academic,
-                "HanhKiem": _weighted(rng, ["Tốt", "Khá", "Trung bình", "Yếu"], [70, 22, 7, 1]),
-                "SoNgayNghi": absences, "SLLDT": "Có" if rng.random() < 0.62 else "Không"}
-    academic = ("Tốt" if score >= 8 else "Khá" if score >= 6.5 else "Đạt" if score >= 5
-                else "Chưa đạt")
-    return {"MaVnedu": f"VN{int(hashlib.md5(s.code.encode()).hexdigest()[:8], 16):010d}",
-            "MaHocSinh": s.code, "HoTen": s.name, "NgaySinh": birth, "Lop": s.class_name,
-            "KetQuaHocTap": academic,
-            "RenLuyen": _weighted(rng, ["Tốt", "Khá", "Đạt", "Chưa đạt"], [72, 20, 7, 1]),
-            "SoBuoiNghi": absences, "SoLienLacDienTu": "1" if rng.random() < 0.58 else "0"}
+        academic = (
+            "Giỏi"
+            if score >= 8
+            else "Khá"
+            if score >= 6.5
+            else "Trung bình"
+            if score >= 5
+            else "Yếu"
+        )
+        return {
+            "MaHocSinh": s.code,
+            "HoTen": s.name,
+            "NgaySinh": birth,
+            "Lop": s.class_name,
+            "DiemTBHK": f"{score:.1f}".replace(".", ","),
+            "HocLuc": academic,
+            "HanhKiem": _weighted(rng, ["Tốt", "Khá", "Trung bình", "Yếu"], [70, 22, 7, 1]),
+            "SoNgayNghi": absences,
+            "SLLDT": "Có" if rng.random() < 0.62 else "Không",
+        }
+    academic = (
+        "Tốt" if score >= 8 else "Khá" if score >= 6.5 else "Đạt" if score >= 5 else "Chưa đạt"
+    )
+    return {
+        "MaVnedu": f"VN{int(hashlib.md5(s.code.encode()).hexdigest()[:8], 16):010d}",
+        "MaHocSinh": s.code,
+        "HoTen": s.name,
+        "NgaySinh": birth,
+        "Lop": s.class_name,
+        "KetQuaHocTap": academic,
+        "RenLuyen": _weighted(rng, ["Tốt", "Khá", "Đạt", "Chưa đạt"], [72, 20, 7, 1]),
+        "SoBuoiNghi": absences,
+        "SoLienLacDienTu": "1" if rng.random() < 0.58 else "0",
+    }
 
 
 def _assign_vendors(schools: list[School], rng: random.Random) -> dict[str, list[str]]:
@@ -686,8 +1035,13 @@ def _assign_vendors(schools: list[School], rng: random.Random) -> dict[str, list
     return cases
 
 
-def _write_all(out_dir: Path, schools: list[School], rng: random.Random,
-               cases: dict[str, list[str]], workers: int) -> _Writer:
+def _write_all(
+    out_dir: Path,
+    schools: list[School],
+    rng: random.Random,
+    cases: dict[str, list[str]],
+    workers: int,
+) -> _Writer:
     w = _Writer(out_dir, rng, workers)
     try:
         _write_files(w, schools, rng, cases)
@@ -696,27 +1050,55 @@ def _write_all(out_dir: Path, schools: list[School], rng: random.Random,
     return w
 
 
-def _write_files(w: _Writer, schools: list[School], rng: random.Random,
-                 cases: dict[str, list[str]]) -> None:
+def _write_files(
+    w: _Writer, schools: list[School], rng: random.Random, cases: dict[str, list[str]]
+) -> None:
     # the province's school list: v1 in September, v2 in November (a renamed school,
     # a declaration corrected)
     truong_v1 = [_truong_record(s) for s in schools]
-    w.moet("DanhSachTruong.xlsx", "truong", None, datetime(2019, 9, 20, 16, 30), TRUONG,
-           truong_v1, "DANH SÁCH TRƯỜNG HỌC NĂM HỌC 2019-2020", "trường")
+    w.moet(
+        "DanhSachTruong.xlsx",
+        "truong",
+        None,
+        datetime(2019, 9, 20, 16, 30),
+        TRUONG,
+        truong_v1,
+        "DANH SÁCH TRƯỜNG HỌC NĂM HỌC 2019-2020",
+        "trường",
+    )
     changed_students: set[str] = set()
     late_schools: set[str] = set()
     for i, school in enumerate(schools):
-        first = datetime(2019, 9, 25) + timedelta(days=rng.randint(0, 40), hours=rng.randint(
-            7, 22), minutes=rng.choice([0, 10, 20, 30, 40, 50]))
+        first = datetime(2019, 9, 25) + timedelta(
+            days=rng.randint(0, 40),
+            hours=rng.randint(7, 22),
+            minutes=rng.choice([0, 10, 20, 30, 40, 50]),
+        )
         hs_name = f"C1-HocSinh_{school.code}.xlsx"
         gv_name = f"CSDL_GiaoVien_{school.code}.xlsx"
         lop_name = f"DanhSachLop_{school.code}.xlsx"
-        lop_records = [{"Mã lớp": c, "Tên lớp": n, "Khối": g if not g.isdigit() else int(g),
-                        "Mã trường": school.code, "Năm học": SCHOOL_YEAR,
-                        "Buổi học": "2 buổi/ngày"} for c, n, g in school.classes]
-        w.moet(lop_name, "lop", school, first, LOP_2019 if school.template == "2019" else LOP_2018,
-               lop_records, "DANH SÁCH LỚP HỌC", "lớp",
-               bad="corrupt_xlsx" if i == len(schools) - 1 else None)
+        lop_records = [
+            {
+                "Mã lớp": c,
+                "Tên lớp": n,
+                "Khối": g if not g.isdigit() else int(g),
+                "Mã trường": school.code,
+                "Năm học": SCHOOL_YEAR,
+                "Buổi học": "2 buổi/ngày",
+            }
+            for c, n, g in school.classes
+        ]
+        w.moet(
+            lop_name,
+            "lop",
+            school,
+            first,
+            LOP_2019 if school.template == "2019" else LOP_2018,
+            lop_records,
+            "DANH SÁCH LỚP HỌC",
+            "lớp",
+            bad="corrupt_xlsx" if i == len(schools) - 1 else None,
+        )
         hs_headers = HOC_SINH_2019 if school.template == "2019" else HOC_SINH_2018
         redo = rng.random() < 0.06 or i in (1, 3)
         students = school.students
@@ -725,35 +1107,84 @@ def _write_files(w: _Writer, schools: list[School], rng: random.Random,
             moved.status, moved.status_date = "Đang học", date(2019, 9, 5)
             v1 = [_student_record(s) for s in students if s is not late]
             moved.status, moved.status_date = "Chuyển trường", date(2019, 11, 18)
-            w.moet(hs_name, "hoc_sinh", school, first, hs_headers, v1, "DANH SÁCH HỌC SINH",
-                   "học sinh")
+            w.moet(
+                hs_name, "hoc_sinh", school, first, hs_headers, v1, "DANH SÁCH HỌC SINH", "học sinh"
+            )
             second = datetime(2019, 11, 20) + timedelta(days=rng.randint(0, 15), hours=20)
-            w.moet(hs_name, "hoc_sinh", school, second, hs_headers,
-                   [_student_record(s) for s in students], "DANH SÁCH HỌC SINH", "học sinh")
+            w.moet(
+                hs_name,
+                "hoc_sinh",
+                school,
+                second,
+                hs_headers,
+                [_student_record(s) for s in students],
+                "DANH SÁCH HỌC SINH",
+                "học sinh",
+            )
             changed_students.add(school.code)
         else:
-            w.moet(hs_name, "hoc_sinh", school, first, hs_headers,
-                   [_student_record(s) for s in students], "DANH SÁCH HỌC SINH", "học sinh")
-        w.moet(gv_name, "giao_vien", school, first + timedelta(minutes=7),
-               GIAO_VIEN_2019 if school.template == "2019" else GIAO_VIEN_2018,
-               [_staff_record(s) for s in school.staff], "DANH SÁCH CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
-               "cán bộ", bad="missing_column:Mã cán bộ" if i == len(schools) - 2 else None)
+            w.moet(
+                hs_name,
+                "hoc_sinh",
+                school,
+                first,
+                hs_headers,
+                [_student_record(s) for s in students],
+                "DANH SÁCH HỌC SINH",
+                "học sinh",
+            )
+        w.moet(
+            gv_name,
+            "giao_vien",
+            school,
+            first + timedelta(minutes=7),
+            GIAO_VIEN_2019 if school.template == "2019" else GIAO_VIEN_2018,
+            [_staff_record(s) for s in school.staff],
+            "DANH SÁCH CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
+            "cán bộ",
+            bad="missing_column:Mã cán bộ" if i == len(schools) - 2 else None,
+        )
         if i in (0, 2, 4):  # changes after the as-of date: invisible at the default clock
             late_schools.add(school.code)
     truong_v2 = [_truong_record(s) for s in schools]
     truong_v2[0]["Tên trường"] += " (cơ sở chính)"
-    w.moet("DanhSachTruong.xlsx", "truong", None, datetime(2019, 11, 28, 9, 15), TRUONG,
-           truong_v2, "DANH SÁCH TRƯỜNG HỌC NĂM HỌC 2019-2020", "trường")
+    w.moet(
+        "DanhSachTruong.xlsx",
+        "truong",
+        None,
+        datetime(2019, 11, 28, 9, 15),
+        TRUONG,
+        truong_v2,
+        "DANH SÁCH TRƯỜNG HỌC NĂM HỌC 2019-2020",
+        "trường",
+    )
     by_code = {s.code: s for s in schools}
     for code in sorted(late_schools):
         school = by_code[code]
-        extra = Staff(code=f"CB{code}999", name="Trần Văn Mới", birth=date(1995, 5, 5),
-                      gender="Nam", email="", status="Đang làm việc", position="Giáo viên",
-                      role="Giáo viên", subject="", qualification="Đại học", it_level="")
+        extra = Staff(
+            code=f"CB{code}999",
+            name="Trần Văn Mới",
+            birth=date(1995, 5, 5),
+            gender="Nam",
+            email="",
+            status="Đang làm việc",
+            position="Giáo viên",
+            role="Giáo viên",
+            subject="",
+            qualification="Đại học",
+            it_level="",
+        )
         school_staff = [_staff_record(s) for s in school.staff + [extra]]
-        w.moet(f"CSDL_GiaoVien_{code}.xlsx", "giao_vien", school, datetime(2019, 12, 10, 21, 0),
-               GIAO_VIEN_2019 if school.template == "2019" else GIAO_VIEN_2018, school_staff,
-               "DANH SÁCH CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN", "cán bộ")
+        w.moet(
+            f"CSDL_GiaoVien_{code}.xlsx",
+            "giao_vien",
+            school,
+            datetime(2019, 12, 10, 21, 0),
+            GIAO_VIEN_2019 if school.template == "2019" else GIAO_VIEN_2018,
+            school_staff,
+            "DANH SÁCH CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN",
+            "cán bộ",
+        )
 
     # SIS deliveries of the first term
     redelivered: list[str] = []
@@ -763,15 +1194,23 @@ def _write_files(w: _Writer, schools: list[School], rng: random.Random,
             # the vendor's own list: a few pupils missing, a few the csdl.moet does not know
             records = [_vendor_record(vendor, s, rng) for s in enrolled if rng.random() > 0.015]
             for k in range(rng.choice([0, 0, 1, 2])):
-                ghost = Student(code=f"{school.code}9{k:04d}", class_code="",
-                                class_name=enrolled[0].class_name if enrolled else "1A",
-                                name=_Names(rng).person("Nam", False),
-                                birth=_birth(rng, 2010), gender="Nam", status="Đang học",
-                                status_date=date(2019, 9, 5), ethnicity="Kinh",
-                                disability="", identity="")
+                ghost = Student(
+                    code=f"{school.code}9{k:04d}",
+                    class_code="",
+                    class_name=enrolled[0].class_name if enrolled else "1A",
+                    name=_Names(rng).person("Nam", False),
+                    birth=_birth(rng, 2010),
+                    gender="Nam",
+                    status="Đang học",
+                    status_date=date(2019, 9, 5),
+                    ethnicity="Kinh",
+                    disability="",
+                    identity="",
+                )
                 records.append(_vendor_record(vendor, ghost, rng))
             stamp = datetime(2019, 11, 25, 23, 0) + timedelta(
-                days=rng.randint(0, 8), minutes=rng.randint(0, 50))
+                days=rng.randint(0, 8), minutes=rng.randint(0, 50)
+            )
             if i in (0, 3) or rng.random() < 0.05:  # a first delivery missing a block
                 partial = records[: max(1, len(records) * 4 // 5)]
                 w.delivery(vendor, school, 1, stamp - timedelta(days=3), partial)
@@ -781,30 +1220,47 @@ def _write_files(w: _Writer, schools: list[School], rng: random.Random,
     smas = [s for s in schools if "smas" in s.delivers]
     vnedu = [s for s in schools if "vnedu" in s.delivers]
     late = datetime(2019, 12, 5, 23, 40)
-    bad_cases = [("smas", smas[0] if smas else None, "wrong_encoding"),
-                 ("smas", smas[-1] if smas else None, "missing_column:MaHocSinh"),
-                 ("vnedu", vnedu[0] if vnedu else None, "no_header_row"),
-                 ("vnedu", vnedu[-1] if vnedu else None, "corrupt_xlsx")]
+    bad_cases = [
+        ("smas", smas[0] if smas else None, "wrong_encoding"),
+        ("smas", smas[-1] if smas else None, "missing_column:MaHocSinh"),
+        ("vnedu", vnedu[0] if vnedu else None, "no_header_row"),
+        ("vnedu", vnedu[-1] if vnedu else None, "corrupt_xlsx"),
+    ]
     for n, (vendor, school, reason) in enumerate(bad_cases):
         if school is None:
             continue
         enrolled = [s for s in school.students if s.status == "Đang học"][:40]
-        w.delivery(vendor, school, 1, late + timedelta(minutes=n),
-                   [_vendor_record(vendor, s, rng) for s in enrolled], bad=reason)
+        w.delivery(
+            vendor,
+            school,
+            1,
+            late + timedelta(minutes=n),
+            [_vendor_record(vendor, s, rng) for s in enrolled],
+            bad=reason,
+        )
     cases["redelivered"] = redelivered
     cases["students_changed_v2"] = sorted(changed_students)
     cases["changed_after_as_of"] = sorted(late_schools)
 
 
 def _truong_record(s: School) -> dict[str, Any]:
-    return {"Mã trường": s.code, "Tên trường": s.name, "Cấp học": s.level,
-            "Loại hình": s.ownership, "Phòng GD&ĐT quản lý": s.office, "Quận/Huyện": s.district,
-            "Xã/Phường": s.commune, "Phần mềm quản lý trường học": s.declared, "Ghi chú": ""}
+    return {
+        "Mã trường": s.code,
+        "Tên trường": s.name,
+        "Cấp học": s.level,
+        "Loại hình": s.ownership,
+        "Phòng GD&ĐT quản lý": s.office,
+        "Quận/Huyện": s.district,
+        "Xã/Phường": s.commune,
+        "Phần mềm quản lý trường học": s.declared,
+        "Ghi chú": "",
+    }
 
 
 # ------------------------------------------------------------------ the independent count
-def expected_schools(files: list[FileVersion], clock: datetime,
-                     school_year: str = SCHOOL_YEAR) -> dict[str, Any]:
+def expected_schools(
+    files: list[FileVersion], clock: datetime, school_year: str = SCHOOL_YEAR
+) -> dict[str, Any]:
     """The schools section of report_figures.md, a reconciliation summary and the files a
     reader must quarantine — counted from the written records (see the module doc)."""
     quarantine: dict[str, dict[str, int]] = {"csdl_moet": {}, "sis": {}}
@@ -819,8 +1275,13 @@ def expected_schools(files: list[FileVersion], clock: datetime,
         if f.bad:
             quarantine["csdl_moet"][f.bad] = quarantine["csdl_moet"].get(f.bad, 0) + 1
     schools = [r for f in moet if f.kind == "truong" for r in f.records]
-    classes = [r for f in moet if f.kind == "lop" for r in f.records
-               if r.get("Năm học", school_year) == school_year]
+    classes = [
+        r
+        for f in moet
+        if f.kind == "lop"
+        for r in f.records
+        if r.get("Năm học", school_year) == school_year
+    ]
     pupils: dict[str, set[str]] = defaultdict(set)  # school -> every pupil code
     enrolled = 0
     for f in moet:
@@ -828,8 +1289,13 @@ def expected_schools(files: list[FileVersion], clock: datetime,
             for r in f.records:
                 pupils[f.school or ""].add(r["Mã học sinh"])
                 enrolled += r["Trạng thái HS"] == "Đang học"
-    teachers = sum(1 for f in moet if f.kind == "giao_vien" for r in f.records
-                   if r["Vị trí việc làm"] == "Giáo viên" and r["Trạng thái CB"] == "Đang làm việc")
+    teachers = sum(
+        1
+        for f in moet
+        if f.kind == "giao_vien"
+        for r in f.records
+        if r["Vị trí việc làm"] == "Giáo viên" and r["Trạng thái CB"] == "Đang làm việc"
+    )
 
     deliveries: dict[tuple[str, str], dict[int, FileVersion]] = defaultdict(dict)
     for f in files:
@@ -879,8 +1345,9 @@ def expected_schools(files: list[FileVersion], clock: datetime,
 
 
 # ------------------------------------------------------------------ entry point
-def generate_schools(out_dir: Path, meta: dict[str, Any] | None = None, seed: int = 2019,
-                     scale: float = 1.0) -> dict[str, Any]:
+def generate_schools(
+    out_dir: Path, meta: dict[str, Any] | None = None, seed: int = 2019, scale: float = 1.0
+) -> dict[str, Any]:
     """Write the school sources of the data set into ``out_dir`` (see the module doc) and
     merge the schools figures into ``expected.json``. Returns the figures, the special
     cases (school codes), the planted personal data, file counts and the time taken."""
@@ -923,9 +1390,11 @@ def generate_schools(out_dir: Path, meta: dict[str, Any] | None = None, seed: in
         **figures,
         "cases": dict(cases),
         "planted": planted,
-        "files": {"csdl_moet_versions": len(writer.manifest),
-                  "smas": sum(f.source == "smas" for f in writer.files),
-                  "vnedu": sum(f.source == "vnedu" for f in writer.files)},
+        "files": {
+            "csdl_moet_versions": len(writer.manifest),
+            "smas": sum(f.source == "smas" for f in writer.files),
+            "vnedu": sum(f.source == "vnedu" for f in writer.files),
+        },
         "staff": sum(len(s.staff) for s in schools),
         "pupils_all_statuses": sum(len(s.students) for s in schools),
         "seconds": round(clock_time.perf_counter() - started, 1),

@@ -4,8 +4,11 @@ Each source is served under its own prefix of one ``ThreadingHTTPServer`` on
 127.0.0.1::
 
     http://127.0.0.1:PORT/motcua/...     one-stop portal (if DIR/motcua exists)
+    http://127.0.0.1:PORT/eoffice/...    e-Office (if DIR/eoffice exists)
+    http://127.0.0.1:PORT/moet/...       csdl.moet export API (if DIR/csdl_moet exists)
 
-so ``MOTCUA_BASE_URL = server.motcua_base_url``. Each source has its own OAuth2 client
+so ``MOTCUA_BASE_URL = server.motcua_base_url`` and so on. The SIS drop folder is plain
+files (``DIR/sis``): nothing to serve. Each source has its own OAuth2 client
 (same ``client_id`` / ``client_secret`` for all, defaults ``eduwh`` / ``sandbox-secret``)
 and its own fault injector (see ``faults.py``).
 
@@ -30,19 +33,26 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from eduwh.sandbox import dataset as ds
+from eduwh.sandbox.eoffice_server import EofficeApp
 from eduwh.sandbox.faults import FaultInjector
+from eduwh.sandbox.moet_server import MoetApp
 from eduwh.sandbox.motcua_dataset import parse_clock
 from eduwh.sandbox.motcua_server import MotcuaApp
 from eduwh.sandbox.web import Request, Response, TokenStore, error
 
 log = logging.getLogger("eduwh.sandbox")
 
-SERVED = {"motcua": MotcuaApp}
+SERVED = {"motcua": MotcuaApp, "eoffice": EofficeApp, "csdl_moet": MoetApp}
+PREFIX = {"csdl_moet": "moet"}  # the URL prefix where it differs from the folder name
+FILES_ONLY = {"sis"}  # a drop folder, read as files
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "eduwh-sandbox/1"
+    # Headers and body go out in two writes: without TCP_NODELAY every response waits
+    # for the client's delayed ACK (~40 ms a call).
+    disable_nagle_algorithm = True
     sandbox: SandboxServer  # set on the subclass made per server
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -126,12 +136,14 @@ class SandboxServer:
         self.faults: dict[str, FaultInjector] = {}
         self.apps: dict[str, Any] = {}
         for source in ds.sources_present(self.data_dir):
+            if source in FILES_ONLY:
+                continue
             cls = SERVED.get(source)
             if cls is None:
                 log.warning("sandbox: source %s is in the data set but not served yet", source)
                 continue
             self.faults[source] = FaultInjector(faults, source)
-            self.apps[source] = cls(
+            self.apps[PREFIX.get(source, source)] = cls(
                 self.data_dir,
                 self.meta,
                 lambda: self._clock,
@@ -196,8 +208,19 @@ class SandboxServer:
     def urls(self) -> dict[str, str]:
         return {source: f"{self.base_url}/{source}" for source in self.apps}
 
+    def url_of(self, prefix: str) -> str:
+        if prefix not in self.apps:
+            raise LookupError(f"the data set does not serve {prefix}")
+        return f"{self.base_url}/{prefix}"
+
     @property
     def motcua_base_url(self) -> str:
-        if "motcua" not in self.apps:
-            raise LookupError("the data set has no motcua folder")
-        return f"{self.base_url}/motcua"
+        return self.url_of("motcua")
+
+    @property
+    def eoffice_base_url(self) -> str:
+        return self.url_of("eoffice")
+
+    @property
+    def moet_base_url(self) -> str:
+        return self.url_of("moet")

@@ -29,8 +29,13 @@ KINDS = ("truong", "lop", "hoc_sinh", "giao_vien")
 COLUMNS: dict[str, Columns] = {
     "truong": Columns(
         required=("Mã trường", "Tên trường", "Cấp học"),
-        optional=("Loại hình", "Phòng GD&ĐT quản lý", "Quận/Huyện", "Xã/Phường",
-                  "Phần mềm quản lý trường học"),
+        optional=(
+            "Loại hình",
+            "Phòng GD&ĐT quản lý",
+            "Quận/Huyện",
+            "Xã/Phường",
+            "Phần mềm quản lý trường học",
+        ),
     ),
     "lop": Columns(
         required=("Mã lớp", "Tên lớp"),
@@ -38,17 +43,37 @@ COLUMNS: dict[str, Columns] = {
     ),
     "hoc_sinh": Columns(
         required=("Mã học sinh", "Mã lớp", "Họ tên"),
-        optional=("Ngày sinh", "Giới tính", "Trạng thái HS", "Ngày nhập trạng thái", "Dân tộc",
-                  "Loại khuyết tật", "Số định danh cá nhân"),
+        optional=(
+            "Ngày sinh",
+            "Giới tính",
+            "Trạng thái HS",
+            "Ngày nhập trạng thái",
+            "Dân tộc",
+            "Loại khuyết tật",
+            "Số định danh cá nhân",
+        ),
     ),
     "giao_vien": Columns(
         required=("Mã cán bộ", "Họ tên"),
-        optional=("Ngày sinh", "Giới tính", "Email", "Trạng thái CB", "Vị trí việc làm",
-                  "Nhóm chức vụ", "Môn dạy", "Trình độ chuyên môn", "Trình độ tin học"),
+        optional=(
+            "Ngày sinh",
+            "Giới tính",
+            "Email",
+            "Trạng thái CB",
+            "Vị trí việc làm",
+            "Nhóm chức vụ",
+            "Môn dạy",
+            "Trình độ chuyên môn",
+            "Trình độ tin học",
+        ),
     ),
 }
-KEY_COLUMN = {"truong": "Mã trường", "lop": "Mã lớp", "hoc_sinh": "Mã học sinh",
-              "giao_vien": "Mã cán bộ"}
+KEY_COLUMN = {
+    "truong": "Mã trường",
+    "lop": "Mã lớp",
+    "hoc_sinh": "Mã học sinh",
+    "giao_vien": "Mã cán bộ",
+}
 
 
 @dataclass(frozen=True)
@@ -66,10 +91,15 @@ class Export:
     @classmethod
     def from_listing(cls, item: dict[str, Any]) -> Export:
         try:
-            return cls(str(item["file"]), str(item["loai"]),
-                       str(item["ma_truong"]) if item.get("ma_truong") else None,
-                       str(item["nam_hoc"]), str(item.get("cap_nhat_luc") or ""),
-                       str(item["sha256"]).lower(), str(item["url"]))
+            return cls(
+                str(item["file"]),
+                str(item["loai"]),
+                str(item["ma_truong"]) if item.get("ma_truong") else None,
+                str(item["nam_hoc"]),
+                str(item.get("cap_nhat_luc") or ""),
+                str(item["sha256"]).lower(),
+                str(item["url"]),
+            )
         except KeyError as error:
             raise SourceError(f"csdl_moet: listing item without {error}") from None
 
@@ -83,9 +113,13 @@ def make_client(base_url: str, api_key: str, retry: RetryPolicy | None = None) -
 
 
 def list_exports(client: RestClient, department_code: str, school_year: str) -> list[Export]:
-    body = client._send("GET", "/api/v1/exports", where=f"exports {school_year}",
-                        params={"ma_so": department_code, "nam_hoc": school_year},
-                        parse_json=True)
+    body = client._send(
+        "GET",
+        "/api/v1/exports",
+        where=f"exports {school_year}",
+        params={"ma_so": department_code, "nam_hoc": school_year},
+        parse_json=True,
+    )
     try:
         items = body["data"]
     except (KeyError, TypeError):
@@ -101,7 +135,7 @@ def download(client: RestClient, export: Export, attempts: int = 3) -> bytes:
     """The file's bytes, checked against the listing's sha256 (re-fetched on mismatch)."""
     path = export.url
     if path.startswith(client.base_url):
-        path = path[len(client.base_url):]
+        path = path[len(client.base_url) :]
     for attempt in range(1, attempts + 1):
         response = client._send("GET", path, where=f"file {export.file}")
         if response.status_code != 200:
@@ -109,6 +143,7 @@ def download(client: RestClient, export: Export, attempts: int = 3) -> bytes:
         data = response.content
         if hashlib.sha256(data).hexdigest() == export.sha256:
             return data
-        log.warning("csdl_moet: file %s: sha256 differs from the listing (attempt %d)",
-                    export.file, attempt)
+        log.warning(
+            "csdl_moet: file %s: sha256 differs from the listing (attempt %d)", export.file, attempt
+        )
     raise SourceError(f"csdl_moet: file {export.file}: sha256 never matched the listing")

@@ -59,11 +59,19 @@ UNKNOWN_NAMESPACE = "unknown_namespace"
 MISSING = "missing_header_field"
 INVALID_FIELD = "invalid_header_field"
 UNDECODABLE = "undecodable_attachment"
-REQUIRED = ("From.OrganId", "To.OrganId", "DocumentId", "CodeNumber", "CodeNotation",
-            "PromulgationDate", "DocumentType")
+REQUIRED = (
+    "From.OrganId",
+    "To.OrganId",
+    "DocumentId",
+    "CodeNumber",
+    "CodeNotation",
+    "PromulgationDate",
+    "DocumentType",
+)
 
-_FIELD_PARENTS = frozenset({"MessageHeader", "Code", "PromulgationInfo", "DocumentType",
-                            "OtherInfo", "Bussiness"})
+_FIELD_PARENTS = frozenset(
+    {"MessageHeader", "Code", "PromulgationInfo", "DocumentType", "OtherInfo", "Bussiness"}
+)
 _B64 = re.compile(rb"[^A-Za-z0-9+/=]")
 _WS = re.compile(r"\s+")
 
@@ -298,8 +306,9 @@ class _Target:
         elif parent == "TraceHeader":
             self.hop[local] = value
         elif local == "TraceHeader":
-            self.trace.append(Hop(self.hop.get("OrganId") or None,
-                                  parse_hop_time(self.hop.get("Timestamp"))))
+            self.trace.append(
+                Hop(self.hop.get("OrganId") or None, parse_hop_time(self.hop.get("Timestamp")))
+            )
         elif "Signature" in self.path or local == "Signature":
             if local == "SignatureValue":
                 self.signature_value = value
@@ -313,9 +322,14 @@ class _Target:
             self.attachment[local] = value
         elif local == "Attachment" and self.attachment is not None:
             a = self.attachment
-            self.attachments.append(Attachment(a.get("ContentId") or None,
-                                               a.get("AttachmentName") or None,
-                                               a.get("ContentType") or None, a.get("size", 0)))
+            self.attachments.append(
+                Attachment(
+                    a.get("ContentId") or None,
+                    a.get("AttachmentName") or None,
+                    a.get("ContentType") or None,
+                    a.get("size", 0),
+                )
+            )
             self.attachment = None
         elif "MessageHeader" in self.path or "Bussiness" in self.path:
             if parent == "SignerInfo":
@@ -393,8 +407,14 @@ def parse_package(stream: IO[bytes], chunk_size: int = CHUNK) -> PackageFacts:
     Raises :class:`MalformedPackage`; never keeps an attachment body in memory.
     """
     target = _Target()
-    parser = etree.XMLParser(target=target, huge_tree=True, resolve_entities=False,
-                             no_network=True, remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        target=target,
+        huge_tree=True,
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
     seen = 0
     try:
         while True:
@@ -423,5 +443,12 @@ def parse_file(path: str, chunk_size: int = CHUNK) -> PackageFacts:
         return parse_package(stream, chunk_size)
 
 
-__all__ = ["MalformedPackage", "PackageFacts", "parse_package", "parse_file", "parse_date",
-           "NAMESPACES", "ROOTS"]
+__all__ = [
+    "MalformedPackage",
+    "PackageFacts",
+    "parse_package",
+    "parse_file",
+    "parse_date",
+    "NAMESPACES",
+    "ROOTS",
+]

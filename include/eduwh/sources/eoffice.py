@@ -63,10 +63,14 @@ def format_time(moment: datetime) -> str:
 def vanban_endpoint(kind: str, page_size: int = MAX_PAGE_SIZE) -> Endpoint:
     if kind not in KINDS:
         raise ValueError(f"loai must be one of {KINDS}")
-    return Endpoint(name=f"vanban[{kind}]", path="/api/v1/vanban", params={"loai": kind},
-                    window_params=("tu", "den"), format_time=format_time,
-                    paging=PageNumberPaging(page_size=page_size,
-                                            max_page_size=MAX_PAGE_SIZE))
+    return Endpoint(
+        name=f"vanban[{kind}]",
+        path="/api/v1/vanban",
+        params={"loai": kind},
+        window_params=("tu", "den"),
+        format_time=format_time,
+        paging=PageNumberPaging(page_size=page_size, max_page_size=MAX_PAGE_SIZE),
+    )
 
 
 def package_path(doc_id: int) -> str:
@@ -82,9 +86,11 @@ def _env(name: str, default: str | None = None) -> str | None:
 def connection(settings: Any) -> tuple[str | None, str, str | None]:
     """(base URL, client id, client secret): ``Settings`` fields when it has them
     (``eoffice_base_url`` ...), else the environment (``EOFFICE_BASE_URL`` ...)."""
-    return (getattr(settings, "eoffice_base_url", None) or _env("EOFFICE_BASE_URL"),
-            getattr(settings, "eoffice_client_id", None) or _env("EOFFICE_CLIENT_ID", "eduwh"),
-            getattr(settings, "eoffice_client_secret", None) or _env("EOFFICE_CLIENT_SECRET"))
+    return (
+        getattr(settings, "eoffice_base_url", None) or _env("EOFFICE_BASE_URL"),
+        getattr(settings, "eoffice_client_id", None) or _env("EOFFICE_CLIENT_ID", "eduwh"),
+        getattr(settings, "eoffice_client_secret", None) or _env("EOFFICE_CLIENT_SECRET"),
+    )
 
 
 def client_options() -> dict[str, Any]:
@@ -95,18 +101,29 @@ def client_options() -> dict[str, Any]:
             base_backoff=float(_env("EOFFICE_BACKOFF_BASE", "1.0")),
             max_backoff=float(_env("EOFFICE_BACKOFF_MAX", "60")),
         ),
-        "timeout": (float(_env("EOFFICE_CONNECT_TIMEOUT", "10")),
-                    float(_env("EOFFICE_READ_TIMEOUT", "300"))),
+        "timeout": (
+            float(_env("EOFFICE_CONNECT_TIMEOUT", "10")),
+            float(_env("EOFFICE_READ_TIMEOUT", "300")),
+        ),
     }
 
 
-def make_client(base_url: str, client_id: str, client_secret: str | None, *,
-                retry: RetryPolicy | None = None,
-                timeout: tuple[float, float] | None = None) -> RestClient:
+def make_client(
+    base_url: str,
+    client_id: str,
+    client_secret: str | None,
+    *,
+    retry: RetryPolicy | None = None,
+    timeout: tuple[float, float] | None = None,
+) -> RestClient:
     options = client_options()
-    return RestClient(base_url, auth=OAuth2ClientCredentials(client_id, client_secret or ""),
-                      retry=retry or options["retry"], timeout=timeout or options["timeout"],
-                      source=SOURCE)
+    return RestClient(
+        base_url,
+        auth=OAuth2ClientCredentials(client_id, client_secret or ""),
+        retry=retry or options["retry"],
+        timeout=timeout or options["timeout"],
+        source=SOURCE,
+    )
 
 
 # -- secret documents ---------------------------------------------------------------------
@@ -187,8 +204,9 @@ def fetch_package(client: RestClient, doc_id: int) -> edxml.PackageFacts:
             headers = client._headers()
             headers["Accept"] = "application/xml"
             client.calls += 1
-            with client.session.get(client.base_url + path, headers=headers, stream=True,
-                                    timeout=client.timeout) as response:
+            with client.session.get(
+                client.base_url + path, headers=headers, stream=True, timeout=client.timeout
+            ) as response:
                 status = response.status_code
                 if status == 401 and client.auth is not None:
                     if reauthed:
@@ -219,8 +237,17 @@ def fetch_package(client: RestClient, doc_id: int) -> edxml.PackageFacts:
         except requests.RequestException as error:  # anything else requests raises
             last, wait = type(error).__name__, policy.backoff(attempt)
         if attempt >= policy.max_attempts:
-            raise SourceUnavailable(f"{SOURCE} unavailable: package {doc_id}: gave up after "
-                                    f"{attempt} attempts; last: {last}")
-        log.warning("%s: package %d: %s, attempt %d/%d, retrying in %.1fs", SOURCE, doc_id,
-                    last, attempt, policy.max_attempts, wait)
+            raise SourceUnavailable(
+                f"{SOURCE} unavailable: package {doc_id}: gave up after "
+                f"{attempt} attempts; last: {last}"
+            )
+        log.warning(
+            "%s: package %d: %s, attempt %d/%d, retrying in %.1fs",
+            SOURCE,
+            doc_id,
+            last,
+            attempt,
+            policy.max_attempts,
+            wait,
+        )
         policy.sleep(wait)

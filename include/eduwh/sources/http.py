@@ -175,11 +175,13 @@ class RestClient:
     # -- auth ---------------------------------------------------------------------------
     def _fetch_token(self) -> None:
         assert self.auth is not None
-        response = self._send("POST", self.auth.token_path, data=self.auth.form(),
-                              where="token", authed=False)
+        response = self._send(
+            "POST", self.auth.token_path, data=self.auth.form(), where="token", authed=False
+        )
         if response.status_code in (400, 401, 403):
             raise SourceAuthError(
-                f"{self.source}: token request refused (HTTP {response.status_code})")
+                f"{self.source}: token request refused (HTTP {response.status_code})"
+            )
         _raise_for_client_error(response, f"{self.source} token")
         try:
             token = response.json()["access_token"]
@@ -196,9 +198,17 @@ class RestClient:
         return headers
 
     # -- one call with the retry policy -------------------------------------------------
-    def _send(self, method: str, path: str, *, where: str, authed: bool = True,
-              params: Mapping[str, Any] | None = None, data: Mapping[str, str] | None = None,
-              parse_json: bool = False) -> Any:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        where: str,
+        authed: bool = True,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, str] | None = None,
+        parse_json: bool = False,
+    ) -> Any:
         """Send with retries. Returns the response, or (``parse_json``) its decoded body."""
         policy = self.retry
         reauthed = False
@@ -211,13 +221,19 @@ class RestClient:
                 headers = self._headers() if authed else {"Accept": "application/json"}
                 self.calls += 1
                 response = self.session.request(
-                    method, self.base_url + path, params=params, data=data,
-                    headers=headers, timeout=self.timeout)
+                    method,
+                    self.base_url + path,
+                    params=params,
+                    data=data,
+                    headers=headers,
+                    timeout=self.timeout,
+                )
                 status = response.status_code
                 if status == 401 and authed and self.auth is not None:
                     if reauthed:
                         raise SourceAuthError(
-                            f"{self.source}: {where}: HTTP 401 again right after a new token")
+                            f"{self.source}: {where}: HTTP 401 again right after a new token"
+                        )
                     log.info("%s: %s: token refused (401), getting a new one", self.source, where)
                     reauthed = True
                     self.auth.access_token = None
@@ -225,8 +241,9 @@ class RestClient:
                     continue
                 if status == 429:
                     last = "HTTP 429"
-                    wait = min(_retry_after(response, policy.backoff(attempt)),
-                               policy.max_retry_after)
+                    wait = min(
+                        _retry_after(response, policy.backoff(attempt)), policy.max_retry_after
+                    )
                 elif status in RETRYABLE_STATUS:
                     last = f"HTTP {status}"
                     wait = policy.backoff(attempt)
@@ -243,14 +260,27 @@ class RestClient:
             if attempt >= policy.max_attempts:
                 raise SourceUnavailable(
                     f"{self.source} unavailable: {where}: gave up after {attempt} attempts; "
-                    f"last: {last}")
-            log.warning("%s: %s: %s, attempt %d/%d, retrying in %.1fs", self.source, where,
-                        last, attempt, policy.max_attempts, wait)
+                    f"last: {last}"
+                )
+            log.warning(
+                "%s: %s: %s, attempt %d/%d, retrying in %.1fs",
+                self.source,
+                where,
+                last,
+                attempt,
+                policy.max_attempts,
+                wait,
+            )
             policy.sleep(wait)
 
     # -- paging -------------------------------------------------------------------------
-    def pages(self, endpoint: Endpoint, *, window: Window | None = None,
-              params: Mapping[str, str] | None = None) -> Iterator[Page]:
+    def pages(
+        self,
+        endpoint: Endpoint,
+        *,
+        window: Window | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Iterator[Page]:
         """Yield the pages of ``endpoint`` (for ``window``), re-reading on a changed total."""
         paging = endpoint.paging
         query: dict[str, Any] = {**endpoint.params, **(params or {})}
@@ -266,30 +296,50 @@ class RestClient:
             stable = True
             while True:
                 where = f"{described} page {number}"
-                body = self._send("GET", endpoint.path, where=where, parse_json=True,
-                                  params={**query, paging.page_param: number,
-                                          paging.size_param: paging.page_size})
+                body = self._send(
+                    "GET",
+                    endpoint.path,
+                    where=where,
+                    parse_json=True,
+                    params={
+                        **query,
+                        paging.page_param: number,
+                        paging.size_param: paging.page_size,
+                    },
+                )
                 try:
                     page_total = int(body[paging.total_key])
                     records = body[paging.data_key]
                     if not isinstance(records, list):
                         raise TypeError(paging.data_key)
                 except (KeyError, TypeError, ValueError) as error:
-                    raise SourceError(f"{self.source}: {where}: unexpected envelope "
-                                      f"({type(error).__name__}: {error})") from error
+                    raise SourceError(
+                        f"{self.source}: {where}: unexpected envelope "
+                        f"({type(error).__name__}: {error})"
+                    ) from error
                 if total is None:
                     total = page_total
                 elif page_total != total:
-                    log.warning("%s: %s: total changed %d -> %d while reading, re-reading "
-                                "from page 1", self.source, where, total, page_total)
+                    log.warning(
+                        "%s: %s: total changed %d -> %d while reading, re-reading from page 1",
+                        self.source,
+                        where,
+                        total,
+                        page_total,
+                    )
                     stable = False
                     break
                 seen += len(records)
                 yield Page(number, total, records, attempt)
                 if seen >= total or not records or len(records) < paging.page_size:
                     if seen != total:
-                        log.warning("%s: %s: read %d records of a reported %d, re-reading",
-                                    self.source, where, seen, total)
+                        log.warning(
+                            "%s: %s: read %d records of a reported %d, re-reading",
+                            self.source,
+                            where,
+                            seen,
+                            total,
+                        )
                         stable = False
                     break
                 number += 1
@@ -297,10 +347,16 @@ class RestClient:
                 return
         raise UnstableWindow(
             f"{self.source}: {described}: the reported total kept changing while read "
-            f"({self.retry.max_window_restarts + 1} reads)")
+            f"({self.retry.max_window_restarts + 1} reads)"
+        )
 
-    def records(self, endpoint: Endpoint, *, window: Window | None = None,
-                params: Mapping[str, str] | None = None) -> Iterator[Any]:
+    def records(
+        self,
+        endpoint: Endpoint,
+        *,
+        window: Window | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Iterator[Any]:
         """Records one by one; a re-read after records were yielded raises UnstableWindow.
 
         Use :meth:`pages` where a re-read must be handled (undo what was done so far).

@@ -31,8 +31,14 @@ UNKNOWN_PROCEDURE = "unknown_procedure"
 UNPARSABLE_DATE = "unparsable_date"
 REASONS = (MISSING_KEY, DUE_BEFORE_RECEIPT, UNKNOWN_PROCEDURE, UNPARSABLE_DATE)
 
-HOSO_TIMESTAMPS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra",
-                   "NgayCapNhat")
+HOSO_TIMESTAMPS = (
+    "NgayNopHoSo",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "NgayTra",
+    "NgayCapNhat",
+)
 THUTUC_TIMESTAMPS = ("NgayCapNhat",)
 PERSONAL_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo")  # stay in raw / quarantine; never logged
 
@@ -54,8 +60,14 @@ def parse_timestamp(value: Any) -> datetime | None:
         raise ValueError(f"not a timestamp: {value!r}")
     if len(text) == 14 and text.isdigit():
         parts = (text[0:4], text[4:6], text[6:8], text[8:10], text[10:12], text[12:14])
-    elif (len(text) == 19 and text[2] == "/" and text[5] == "/" and text[10] == " "
-          and text[13] == ":" and text[16] == ":"):
+    elif (
+        len(text) == 19
+        and text[2] == "/"
+        and text[5] == "/"
+        and text[10] == " "
+        and text[13] == ":"
+        and text[16] == ":"
+    ):
         parts = (text[6:10], text[3:5], text[0:2], text[11:13], text[14:16], text[17:19])
         if not all(p.isdigit() for p in parts):
             raise ValueError(f"not a timestamp: {value!r}")
@@ -79,14 +91,23 @@ def local(moment: datetime) -> datetime:
 
 # -- endpoints --------------------------------------------------------------------------
 def thutuc_endpoint(agency: str, page_size: int = 500) -> Endpoint:
-    return Endpoint(name="thutuc", path="/api/v1/thutuc", params={"MaCoQuan": agency},
-                    paging=PageNumberPaging(page_size=page_size))
+    return Endpoint(
+        name="thutuc",
+        path="/api/v1/thutuc",
+        params={"MaCoQuan": agency},
+        paging=PageNumberPaging(page_size=page_size),
+    )
 
 
 def hoso_endpoint(agency: str, page_size: int = 500) -> Endpoint:
-    return Endpoint(name="hoso", path="/api/v1/hoso", params={"MaCoQuan": agency},
-                    window_params=("TuNgay", "DenNgay"), format_time=format_timestamp,
-                    paging=PageNumberPaging(page_size=page_size))
+    return Endpoint(
+        name="hoso",
+        path="/api/v1/hoso",
+        params={"MaCoQuan": agency},
+        window_params=("TuNgay", "DenNgay"),
+        format_time=format_timestamp,
+        paging=PageNumberPaging(page_size=page_size),
+    )
 
 
 def _env(name: str, default: str) -> str:
@@ -103,14 +124,21 @@ def client_options() -> dict[str, Any]:
             base_backoff=float(_env("MOTCUA_BACKOFF_BASE", "1.0")),
             max_backoff=float(_env("MOTCUA_BACKOFF_MAX", "60")),
         ),
-        "timeout": (float(_env("MOTCUA_CONNECT_TIMEOUT", "10")),
-                    float(_env("MOTCUA_READ_TIMEOUT", "120"))),
+        "timeout": (
+            float(_env("MOTCUA_CONNECT_TIMEOUT", "10")),
+            float(_env("MOTCUA_READ_TIMEOUT", "120")),
+        ),
     }
 
 
-def make_client(base_url: str, client_id: str, client_secret: str | None, *,
-                retry: RetryPolicy | None = None,
-                timeout: tuple[float, float] | None = None) -> RestClient:
+def make_client(
+    base_url: str,
+    client_id: str,
+    client_secret: str | None,
+    *,
+    retry: RetryPolicy | None = None,
+    timeout: tuple[float, float] | None = None,
+) -> RestClient:
     options = client_options()
     return RestClient(
         base_url,
@@ -133,8 +161,9 @@ def _present(record: Mapping[str, Any], key: str) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _parse_fields(record: Mapping[str, Any], fields: tuple[str, ...]
-                  ) -> tuple[dict[str, datetime | None], Problem | None]:
+def _parse_fields(
+    record: Mapping[str, Any], fields: tuple[str, ...]
+) -> tuple[dict[str, datetime | None], Problem | None]:
     parsed: dict[str, datetime | None] = {}
     for name in fields:
         value = record.get(name)
@@ -170,8 +199,11 @@ def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
         return problem
     received, due = parsed["NgayTiepNhan"], parsed["NgayHenTra"]
     if received is not None and due is not None and due < received:
-        return Problem(DUE_BEFORE_RECEIPT, f"NgayHenTra={record.get('NgayHenTra')!r} < "
-                                           f"NgayTiepNhan={record.get('NgayTiepNhan')!r}")
+        return Problem(
+            DUE_BEFORE_RECEIPT,
+            f"NgayHenTra={record.get('NgayHenTra')!r} < "
+            f"NgayTiepNhan={record.get('NgayTiepNhan')!r}",
+        )
     code = record.get("MaTTHC")
     if code not in procedures:
         return Problem(UNKNOWN_PROCEDURE, f"MaTTHC={code!r}")

@@ -19,8 +19,11 @@ from eduwh.sources.tabular import Columns, Table, read_csv, read_xlsx
 SOURCE = "sis"
 VENDORS = ("smas", "vnedu")
 EXTENSIONS = {"smas": ".csv", "vnedu": ".xlsx"}
-NAME = re.compile(r"^(?P<ma_truong>[0-9A-Za-z]+)_(?P<nam_hoc>\d{4}-\d{4})_HK(?P<hk>[12])_"
-                  r"(?P<stamp>\d{12})\.(?P<ext>csv|xlsx)$", re.IGNORECASE)
+NAME = re.compile(
+    r"^(?P<ma_truong>[0-9A-Za-z]+)_(?P<nam_hoc>\d{4}-\d{4})_HK(?P<hk>[12])_"
+    r"(?P<stamp>\d{12})\.(?P<ext>csv|xlsx)$",
+    re.IGNORECASE,
+)
 
 COLUMNS = {
     "smas": Columns(
@@ -29,8 +32,15 @@ COLUMNS = {
     ),
     "vnedu": Columns(
         required=("MaHocSinh", "HoTen"),
-        optional=("MaVnedu", "NgaySinh", "Lop", "KetQuaHocTap", "RenLuyen", "SoBuoiNghi",
-                  "SoLienLacDienTu"),
+        optional=(
+            "MaVnedu",
+            "NgaySinh",
+            "Lop",
+            "KetQuaHocTap",
+            "RenLuyen",
+            "SoBuoiNghi",
+            "SoLienLacDienTu",
+        ),
     ),
 }
 
@@ -83,5 +93,6 @@ def scan(drop_dir: Path) -> tuple[list[Delivery], list[Path]]:
 def read(delivery: Delivery, data: bytes) -> Table:
     if delivery.vendor == "smas":
         return read_csv(data, COLUMNS["smas"], delimiter=";", source=delivery.file)
-    return read_xlsx(data, COLUMNS["vnedu"], sheet="DanhSach", header_on_first_row=True,
-                     source=delivery.file)
+    return read_xlsx(
+        data, COLUMNS["vnedu"], sheet="DanhSach", header_on_first_row=True, source=delivery.file
+    )

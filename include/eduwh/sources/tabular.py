@@ -209,8 +209,14 @@ def read_xlsx(
     stream = io.BytesIO(file) if isinstance(file, bytes) else file
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-            EOFError) as error:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+    ) as error:
         raise BadFile("corrupt_xlsx", f"{source}: {type(error).__name__}: {error}") from None
     try:
         worksheet = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook.active
@@ -234,7 +240,7 @@ def read_xlsx(
     def rows() -> Iterator[dict[str, str]]:
         try:
             rest = ([cell_text(v) for v in row] for row in cells)
-            yield from _records(head[index + 1:], rest, headers)
+            yield from _records(head[index + 1 :], rest, headers)
         except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
             raise BadFile("corrupt_xlsx", f"{source}: {type(error).__name__}: {error}") from None
         finally:
@@ -262,8 +268,9 @@ def decode_csv(data: bytes, source: str = "csv") -> tuple[str, str]:
         if _UNCLEAN.search(text):
             continue
         return text, encoding
-    raise BadFile("wrong_encoding",
-                  f"{source}: decodes cleanly in neither {' nor '.join(candidates)}")
+    raise BadFile(
+        "wrong_encoding", f"{source}: decodes cleanly in neither {' nor '.join(candidates)}"
+    )
 
 
 def read_csv(data: bytes, spec: Columns, *, delimiter: str = ";", source: str = "csv") -> Table:
@@ -276,7 +283,7 @@ def read_csv(data: bytes, spec: Columns, *, delimiter: str = ";", source: str = 
         if len(head) >= HEADER_SCAN_ROWS:
             break
     index, columns, headers = _find_header(head, spec, source)
-    table = Table(index + 1, headers, columns, _records(head[index + 1:], reader, headers))
+    table = Table(index + 1, headers, columns, _records(head[index + 1 :], reader, headers))
     table.title = [encoding]
     return table
 
