@@ -33,18 +33,32 @@ from eduwh.sandbox import eoffice_dataset as gen  # noqa: E402
 
 
 def spec(attachments, signed=True):
-    own = gen.Agency("000.23.34.H48", "Sở Giáo dục và Đào tạo Quảng Ngãi", "department",
-                     "SGDĐT", "Giám đốc")
+    own = gen.Agency(
+        "000.23.34.H48", "Sở Giáo dục và Đào tạo Quảng Ngãi", "department", "SGDĐT", "Giám đốc"
+    )
     sender = gen.AGENCY_BY_CODE["000.00.00.G22"]
     return gen.PackageSpec(
-        sender=sender, recipients=[own], code_number="4567", code_notation="BGDĐT-GDTrH",
-        promulgation=date(2019, 12, 2), type_code="CV", subject="V/v bench",
-        signer_position="Thứ trưởng", signer_competence="KT. BỘ TRƯỞNG", signer_name="A",
-        due=None, priority="0",
-        hops=[("000.00.00.G22", datetime(2019, 12, 2, 8)), ("000.23.34.H48",
-                                                          datetime(2019, 12, 2, 8, 1))],
-        attachments=attachments, cert=gen.Certificates(1).for_agency(sender),
-        content_seed="bench", signed=signed)
+        sender=sender,
+        recipients=[own],
+        code_number="4567",
+        code_notation="BGDĐT-GDTrH",
+        promulgation=date(2019, 12, 2),
+        type_code="CV",
+        subject="V/v bench",
+        signer_position="Thứ trưởng",
+        signer_competence="KT. BỘ TRƯỞNG",
+        signer_name="A",
+        due=None,
+        priority="0",
+        hops=[
+            ("000.00.00.G22", datetime(2019, 12, 2, 8)),
+            ("000.23.34.H48", datetime(2019, 12, 2, 8, 1)),
+        ],
+        attachments=attachments,
+        cert=gen.Certificates(1).for_agency(sender),
+        content_seed="bench",
+        signed=signed,
+    )
 
 
 CHILD = r"""
@@ -79,8 +93,12 @@ print(json.dumps({"mode": mode, "seconds": seconds, "tracemalloc_peak_mb": peak 
 
 
 def child(mode: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(ROOT / "include")],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), str(ROOT / "include")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -100,8 +118,9 @@ def main() -> None:
             p = folder / f"{i}.edxml"
             with open(p, "wb") as out:
                 n = rng.choice((1, 1, 1, 2, 3))
-                gen.write_package(out, spec([(f"a{j}.pdf", rng.randint(1024, 32 * 1024))
-                                             for j in range(n)]), rng)
+                gen.write_package(
+                    out, spec([(f"a{j}.pdf", rng.randint(1024, 32 * 1024)) for j in range(n)]), rng
+                )
             paths.append(p)
         total_bytes = sum(p.stat().st_size for p in paths)
         t = time.perf_counter()
@@ -129,14 +148,18 @@ def main() -> None:
         "stream_small": stream_small,
         "tree_small": tree,
         "ratio_rss_iterparse_over_stream_big": round(
-            iterparse["maxrss_growth_mb"] / max(stream["maxrss_growth_mb"], 0.1), 1),
+            iterparse["maxrss_growth_mb"] / max(stream["maxrss_growth_mb"], 0.1), 1
+        ),
         "ratio_rss_tree_over_stream_small": round(
-            tree["maxrss_growth_mb"] / max(stream_small["maxrss_growth_mb"], 0.1), 1),
+            tree["maxrss_growth_mb"] / max(stream_small["maxrss_growth_mb"], 0.1), 1
+        ),
     }
-    print(f"{args.packages} packages: {figures['packages_per_s']} packages/s; "
-          f"{args.big_mb} MB attachment: stream rss +{stream['maxrss_growth_mb']:.1f} MB, "
-          f"iterparse rss +{iterparse['maxrss_growth_mb']:.1f} MB; {args.tree_mb} MB: "
-          f"tree rss +{tree['maxrss_growth_mb']:.1f} MB")
+    print(
+        f"{args.packages} packages: {figures['packages_per_s']} packages/s; "
+        f"{args.big_mb} MB attachment: stream rss +{stream['maxrss_growth_mb']:.1f} MB, "
+        f"iterparse rss +{iterparse['maxrss_growth_mb']:.1f} MB; {args.tree_mb} MB: "
+        f"tree rss +{tree['maxrss_growth_mb']:.1f} MB"
+    )
     print(json.dumps(figures))
 
 

@@ -35,31 +35,48 @@ def main() -> None:
     (data / "motcua").mkdir(parents=True)
     shutil.copy(work / "builtin" / "dataset.json", data / "dataset.json")
     shutil.copy(work / "builtin" / "motcua" / "thutuc.jsonl", data / "motcua" / "thutuc.jsonl")
-    codes = sorted({json.loads(line)["MaTTHC"] for line in
-                    (data / "motcua" / "thutuc.jsonl").read_text(encoding="utf-8").splitlines()
-                    if line.strip()})
+    codes = sorted(
+        {
+            json.loads(line)["MaTTHC"]
+            for line in (data / "motcua" / "thutuc.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
+    )
     with (data / "motcua" / "hoso.jsonl").open("w", encoding="utf-8") as out:
         for n, record in enumerate(dossiers(rows)):
             record["MaTTHC"] = codes[n % len(codes)]
             out.write(dumps(record) + "\n")
 
     window_end = datetime(2020, 1, 1)
-    with own_warehouse() as settings, \
-            SandboxServer(data, clock=datetime(2019, 12, 31, 23, 59, 59), faults=faults) as sandbox:
-        settings = dataclasses.replace(settings, motcua_base_url=sandbox.motcua_base_url,
-                                       motcua_client_id="eduwh",
-                                       motcua_client_secret="sandbox-secret")
+    with (
+        own_warehouse() as settings,
+        SandboxServer(data, clock=datetime(2019, 12, 31, 23, 59, 59), faults=faults) as sandbox,
+    ):
+        settings = dataclasses.replace(
+            settings,
+            motcua_base_url=sandbox.motcua_base_url,
+            motcua_client_id="eduwh",
+            motcua_client_secret="sandbox-secret",
+        )
         t0 = time.perf_counter()
         summary = extract_load(settings, window_end, run_id="bench-extract")
         seconds = time.perf_counter() - t0
     shutil.rmtree(work, ignore_errors=True)
     hoso = summary["hoso"]
-    print(json.dumps({
-        "bench": "extract", "faults": faults, "rows": hoso["reported"],
-        "landed": hoso["landed"], "quarantined": hoso["quarantined"],
-        "http_calls": summary["http_calls"], "seconds": round(seconds, 2),
-        "rows_per_s": round(hoso["reported"] / seconds),
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "extract",
+                "faults": faults,
+                "rows": hoso["reported"],
+                "landed": hoso["landed"],
+                "quarantined": hoso["quarantined"],
+                "http_calls": summary["http_calls"],
+                "seconds": round(seconds, 2),
+                "rows_per_s": round(hoso["reported"] / seconds),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

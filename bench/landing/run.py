@@ -45,8 +45,9 @@ class FilePages:
 
 
 def copy_text(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
 
 
 def main() -> None:
@@ -54,12 +55,15 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="eduwh-bench-landing-"))
     os.chmod(work, 0o755)
     pages_file, floor_file = work / "pages.jsonl", work / "rows.copy"
-    window = Window(datetime(2018, 1, 1, tzinfo=motcua.VN_TZ),
-                    datetime(2020, 1, 1, tzinfo=motcua.VN_TZ))
+    window = Window(
+        datetime(2018, 1, 1, tzinfo=motcua.VN_TZ), datetime(2020, 1, 1, tzinfo=motcua.VN_TZ)
+    )
     t0 = time.perf_counter()
     valid = 0
-    with pages_file.open("w", encoding="utf-8") as pages, \
-            floor_file.open("w", encoding="utf-8") as floor:
+    with (
+        pages_file.open("w", encoding="utf-8") as pages,
+        floor_file.open("w", encoding="utf-8") as floor,
+    ):
         chunk: list[dict] = []
         start, end = window.start.isoformat(), window.end.isoformat()
         for n, record in enumerate(dossiers(rows), 1):
@@ -68,50 +72,77 @@ def main() -> None:
                 valid += 1
                 floor.write(f"0\t{n}\t{copy_text(dumps(record))}\t{start}\t{end}\n")
             if len(chunk) == PAGE:
-                pages.write(dumps({"page": 0, "page_size": PAGE, "total": rows, "data": chunk})
-                            + "\n")
+                pages.write(
+                    dumps({"page": 0, "page_size": PAGE, "total": rows, "data": chunk}) + "\n"
+                )
                 chunk = []
         if chunk:
-            pages.write(dumps({"page": 0, "page_size": PAGE, "total": rows, "data": chunk})
-                        + "\n")
+            pages.write(dumps({"page": 0, "page_size": PAGE, "total": rows, "data": chunk}) + "\n")
     os.chmod(floor_file, 0o644)
-    print(f"generated {rows} rows ({valid} valid) in {time.perf_counter() - t0:.1f}s "
-          f"({pages_file.stat().st_size / 1e6:.0f} MB of pages)", flush=True)
+    print(
+        f"generated {rows} rows ({valid} valid) in {time.perf_counter() - t0:.1f}s "
+        f"({pages_file.stat().st_size / 1e6:.0f} MB of pages)",
+        flush=True,
+    )
 
     with own_warehouse() as settings:
-        with warehouse.connect(settings, role=LOADER, autocommit=True) as book, \
-                warehouse.connect(settings, role=LOADER) as data:
+        with (
+            warehouse.connect(settings, role=LOADER, autocommit=True) as book,
+            warehouse.connect(settings, role=LOADER) as data,
+        ):
             ddl.ensure_tables(book)
             procedures = frozenset(PROCEDURES)
             t0 = time.perf_counter()
-            summary = _land(book, data, FilePages(pages_file),
-                            motcua.hoso_endpoint("bench"), entity="hoso", window=window,
-                            batch_window=(window.start, window.end), run_id="bench",
-                            validate=lambda r: motcua.validate_hoso(r, procedures))
+            summary = _land(
+                book,
+                data,
+                FilePages(pages_file),
+                motcua.hoso_endpoint("bench"),
+                entity="hoso",
+                window=window,
+                batch_window=(window.start, window.end),
+                run_id="bench",
+                validate=lambda r: motcua.validate_hoso(r, procedures),
+            )
             loader_s = time.perf_counter() - t0
-        print(f"loader (json decode + parse + validate + COPY + commit): {loader_s:.2f}s, "
-              f"landed {summary['landed']}, quarantined {summary['quarantined']}", flush=True)
+        print(
+            f"loader (json decode + parse + validate + COPY + commit): {loader_s:.2f}s, "
+            f"landed {summary['landed']}, quarantined {summary['quarantined']}",
+            flush=True,
+        )
         with warehouse.connect(settings) as admin:
             t0 = time.perf_counter()
-            admin.execute(f"copy raw.motcua__hoso (batch_id, record_no, record, window_start,"
-                          f" window_end) from '{floor_file}'")
+            admin.execute(
+                f"copy raw.motcua__hoso (batch_id, record_no, record, window_start,"
+                f" window_end) from '{floor_file}'"
+            )
             admin.commit()
             floor_s = time.perf_counter() - t0
-            floor_rows = admin.execute("select count(*) from raw.motcua__hoso where batch_id = 0"
-                                       ).fetchone()[0]
-        print(f"floor (server-side COPY FROM file, jsonb parse included): {floor_s:.2f}s",
-              flush=True)
+            floor_rows = admin.execute(
+                "select count(*) from raw.motcua__hoso where batch_id = 0"
+            ).fetchone()[0]
+        print(
+            f"floor (server-side COPY FROM file, jsonb parse included): {floor_s:.2f}s", flush=True
+        )
     shutil.rmtree(work, ignore_errors=True)
     loader_rps = summary["reported"] / loader_s
     floor_rps = floor_rows / floor_s
-    print(json.dumps({
-        "bench": "landing", "rows": rows, "landed": summary["landed"],
-        "quarantined": summary["quarantined"],
-        "loader_rows_per_s": round(loader_rps), "loader_seconds": round(loader_s, 2),
-        "floor_copy_from_file_rows_per_s": round(floor_rps), "floor_seconds": round(floor_s, 2),
-        "loader_vs_floor": round(loader_rps / floor_rps, 3),
-        "dlt": "skipped (not installed)",
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "landing",
+                "rows": rows,
+                "landed": summary["landed"],
+                "quarantined": summary["quarantined"],
+                "loader_rows_per_s": round(loader_rps),
+                "loader_seconds": round(loader_s, 2),
+                "floor_copy_from_file_rows_per_s": round(floor_rps),
+                "floor_seconds": round(floor_s, 2),
+                "loader_vs_floor": round(loader_rps / floor_rps, 3),
+                "dlt": "skipped (not installed)",
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -47,9 +47,15 @@ def worker(mode: str, data: Path) -> dict:
             workbook.close()
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"mode": mode, "files": len(files), "rows": rows, "seconds": round(seconds, 2),
-            "rows_per_s": round(rows / seconds), "peak_rss_mb": round(peak_mb, 1),
-            "bytes": sum(p.stat().st_size for p in files)}
+    return {
+        "mode": mode,
+        "files": len(files),
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "peak_rss_mb": round(peak_mb, 1),
+        "bytes": sum(p.stat().st_size for p in files),
+    }
 
 
 def main() -> None:
@@ -70,17 +76,33 @@ def main() -> None:
         print(f"generated {data} in {generated['seconds']} s", file=sys.stderr)
     results = {}
     for mode in ("read_only", "normal"):
-        out = subprocess.run([sys.executable, __file__, "--worker", mode, "--data", str(data)],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker", mode, "--data", str(data)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         results[mode] = json.loads(out.strip().splitlines()[-1])
         print(f"{mode}: {results[mode]}", file=sys.stderr)
     ro, normal = results["read_only"], results["normal"]
-    print(json.dumps({
-        "benchmark": "xlsx pupil exports", "data": str(data), "files": ro["files"],
-        "rows": ro["rows"], "read_only": ro, "normal": normal,
-        "speed_ratio_read_only_over_normal": round(ro["rows_per_s"] / normal["rows_per_s"], 2),
-        "memory_ratio_normal_over_read_only": round(normal["peak_rss_mb"] / ro["peak_rss_mb"], 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "xlsx pupil exports",
+                "data": str(data),
+                "files": ro["files"],
+                "rows": ro["rows"],
+                "read_only": ro,
+                "normal": normal,
+                "speed_ratio_read_only_over_normal": round(
+                    ro["rows_per_s"] / normal["rows_per_s"], 2
+                ),
+                "memory_ratio_normal_over_read_only": round(
+                    normal["peak_rss_mb"] / ro["peak_rss_mb"], 2
+                ),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -14,20 +14,32 @@ from eduwh.sources.edxml import MalformedPackage, parse_file, parse_package
 
 
 def _spec(**changes) -> gen.PackageSpec:
-    own = gen.Agency("000.23.34.H48", "Sở Giáo dục và Đào tạo Quảng Ngãi", "department",
-                     "SGDĐT", "Giám đốc")
+    own = gen.Agency(
+        "000.23.34.H48", "Sở Giáo dục và Đào tạo Quảng Ngãi", "department", "SGDĐT", "Giám đốc"
+    )
     ministry = gen.AGENCY_BY_CODE["000.00.00.G22"]
     base = dict(
-        sender=ministry, recipients=[own, gen.AGENCY_BY_CODE["000.00.31.H48"]],
-        code_number="4567", code_notation="BGDĐT-GDTrH", promulgation=date(2019, 12, 2),
-        type_code="CV", subject="V/v tổ chức kỳ thi <quốc gia> & tuyển sinh",
-        signer_position="Thứ trưởng", signer_competence="KT. BỘ TRƯỞNG",
-        signer_name="Nguyễn Văn A", due=date(2019, 12, 20), priority="1",
-        hops=[("000.00.00.G22", datetime(2019, 12, 2, 8, 0, 1)),
-              ("000.00.00.G01", datetime(2019, 12, 2, 8, 0, 9)),
-              ("000.23.34.H48", datetime(2019, 12, 2, 8, 3, 0))],
+        sender=ministry,
+        recipients=[own, gen.AGENCY_BY_CODE["000.00.31.H48"]],
+        code_number="4567",
+        code_notation="BGDĐT-GDTrH",
+        promulgation=date(2019, 12, 2),
+        type_code="CV",
+        subject="V/v tổ chức kỳ thi <quốc gia> & tuyển sinh",
+        signer_position="Thứ trưởng",
+        signer_competence="KT. BỘ TRƯỞNG",
+        signer_name="Nguyễn Văn A",
+        due=date(2019, 12, 20),
+        priority="1",
+        hops=[
+            ("000.00.00.G22", datetime(2019, 12, 2, 8, 0, 1)),
+            ("000.00.00.G01", datetime(2019, 12, 2, 8, 0, 9)),
+            ("000.23.34.H48", datetime(2019, 12, 2, 8, 3, 0)),
+        ],
         attachments=[("4567-CV.pdf", 12345), ("phu-luc-1.pdf", 1)],
-        cert=gen.Certificates(7).for_agency(ministry), content_seed="t")
+        cert=gen.Certificates(7).for_agency(ministry),
+        content_seed="t",
+    )
     base.update(changes)
     return gen.PackageSpec(**base)
 
@@ -49,18 +61,26 @@ def test_header_facts():
     assert facts.document_type_name == "Công văn"
     assert facts.signer_position == "Thứ trưởng"
     assert facts.priority == "1"
-    assert [h.organ_id for h in facts.trace] == ["000.00.00.G22", "000.00.00.G01",
-                                                  "000.23.34.H48"]
+    assert [h.organ_id for h in facts.trace] == ["000.00.00.G22", "000.00.00.G01", "000.23.34.H48"]
     assert facts.trace[0].timestamp == "2019-12-02T08:00:01+07:00"
     assert facts.signed and facts.signature_digest_count == 1
     assert facts.certificate_subject.startswith("CN=Bộ Giáo dục và Đào tạo")
-    assert [(a.name, a.size) for a in facts.attachments] == [("4567-CV.pdf", 12345),
-                                                             ("phu-luc-1.pdf", 1)]
+    assert [(a.name, a.size) for a in facts.attachments] == [
+        ("4567-CV.pdf", 12345),
+        ("phu-luc-1.pdf", 1),
+    ]
 
 
-@pytest.mark.parametrize("variant", [
-    {"namespace": gen.NS_GOVN}, {"root": "EdXMLEnvelope"}, {"date_format": "%Y/%m/%d"},
-    {"wrap": True}, {"signed": False}])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"namespace": gen.NS_GOVN},
+        {"root": "EdXMLEnvelope"},
+        {"date_format": "%Y/%m/%d"},
+        {"wrap": True},
+        {"signed": False},
+    ],
+)
 def test_accepted_variants(variant):
     facts = parse_package(io.BytesIO(_bytes(_spec(**variant))))
     assert facts.promulgation_date == "2019-12-02"

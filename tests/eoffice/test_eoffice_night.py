@@ -38,8 +38,12 @@ def night(eoffice_dataset, settings, tmp_path_factory):
     dsn = warehouse.admin_dsn(settings).rsplit("/", 1)[0] + f"/{name}"
     db = dataclasses.replace(settings, warehouse_dsn=dsn)
     warehouse.ensure(db)
-    env = {"EOFFICE_CLIENT_ID": "eduwh", "EOFFICE_CLIENT_SECRET": "sandbox-secret",
-           "EOFFICE_BACKOFF_BASE": "0.01", "EOFFICE_BACKOFF_MAX": "0.05"}
+    env = {
+        "EOFFICE_CLIENT_ID": "eduwh",
+        "EOFFICE_CLIENT_SECRET": "sandbox-secret",
+        "EOFFICE_BACKOFF_BASE": "0.01",
+        "EOFFICE_BACKOFF_MAX": "0.05",
+    }
     saved = {k: os.environ.get(k) for k in [*env, "EOFFICE_BASE_URL"]}
     with SandboxServer(folder) as server:
         os.environ.update(env, EOFFICE_BASE_URL=server.urls["eoffice"])
@@ -53,9 +57,19 @@ def night(eoffice_dataset, settings, tmp_path_factory):
                 else:
                     os.environ[k] = v
         app = server.apps["eoffice"]
-    run_dbt(db, ["build", "--select", "+tag:documents", "dim_date", "--indirect-selection",
-                 "cautious", "--vars",
-                 json.dumps({"report_as_of_dates": [AS_OF]})])
+    run_dbt(
+        db,
+        [
+            "build",
+            "--select",
+            "+tag:documents",
+            "dim_date",
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            json.dumps({"report_as_of_dates": [AS_OF]}),
+        ],
+    )
     return db, summary, again, result, app
 
 
@@ -67,11 +81,17 @@ def _query(db, sql, params=()):
 def test_figures_equal_the_generator_count(night):
     db, _, _, result, _ = night
     columns = ["documents_" + k for k in result["documents"]]
-    rows = _query(db, f"select {', '.join(columns)} from marts.rpt_document_figures"
-                      " where agency_code = '000.23.34.H48' and as_of_date = %s", (AS_OF,))
+    rows = _query(
+        db,
+        f"select {', '.join(columns)} from marts.rpt_document_figures"
+        " where agency_code = '000.23.34.H48' and as_of_date = %s",
+        (AS_OF,),
+    )
     assert len(rows) == 1
-    got = {k: (float(v) if k.startswith("pct") else v)
-           for k, v in zip(result["documents"], rows[0], strict=True)}
+    got = {
+        k: (float(v) if k.startswith("pct") else v)
+        for k, v in zip(result["documents"], rows[0], strict=True)
+    }
     assert got == result["documents"]
     assert got["pct_incoming_signed"] == got["pct_outgoing_signed"] == 100.0  # the seed
     assert got["incoming_signed"] == got["incoming"] - 1  # the unsigned package counts
@@ -90,14 +110,17 @@ def test_secret_documents_reach_no_column_of_any_table(night):
     assert len(markers) > 20 and summary["vanban_den"]["secret"] > 0
     secret_ids = set(result["planted"]["secret_ids"])
     assert not secret_ids & set(app.package_requests), "a secret package was requested"
-    columns = _query(db, """
+    columns = _query(
+        db,
+        """
         select c.table_schema, c.table_name, c.column_name
         from information_schema.columns c
         join information_schema.tables t
           on t.table_schema = c.table_schema and t.table_name = c.table_name
         where c.table_schema not in ('pg_catalog', 'information_schema')
           and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb',
-                              'ARRAY', 'USER-DEFINED', 'name')""")
+                              'ARRAY', 'USER-DEFINED', 'name')""",
+    )
     schemas = {c[0] for c in columns}
     assert {"raw", "meta", "staging", "marts"} <= schemas
     found = []
@@ -105,28 +128,37 @@ def test_secret_documents_reach_no_column_of_any_table(night):
         for schema, table, column in columns:
             hits = conn.execute(
                 psycopg.sql.SQL("select count(*) from {} where {}::text like %s").format(
-                    psycopg.sql.Identifier(schema, table), psycopg.sql.Identifier(column)),
-                ("%PLANT-%",)).fetchone()[0]
+                    psycopg.sql.Identifier(schema, table), psycopg.sql.Identifier(column)
+                ),
+                ("%PLANT-%",),
+            ).fetchone()[0]
             if hits:
                 found.append((schema, table, column, hits))
     assert found == [], f"secret markers found in {found}"
     # the secret documents are there, reduced to the allowed fields
     allowed = {"id", "loai", "do_mat", "ngay_ban_hanh", "ngay_den", "cap_nhat_luc"}
-    keys = _query(db, "select distinct jsonb_object_keys(record) from raw.eoffice__vanban"
-                      " where record->>'do_mat' <> 'thuong'")
+    keys = _query(
+        db,
+        "select distinct jsonb_object_keys(record) from raw.eoffice__vanban"
+        " where record->>'do_mat' <> 'thuong'",
+    )
     assert {k for (k,) in keys} == allowed
 
 
 def test_each_malformed_package_is_quarantined_and_the_night_goes_on(night):
     db, summary, _, result, _ = night
-    rows = _query(db, "select reason, record from meta.quarantine"
-                      " where source = 'eoffice' and entity = 'edxml'")
+    rows = _query(
+        db,
+        "select reason, record from meta.quarantine where source = 'eoffice' and entity = 'edxml'",
+    )
     by_reason = {}
     for reason, record in rows:
         by_reason.setdefault(reason, []).append(json.loads(record)["document_id"])
     assert by_reason == result["planted"]["malformed"]
-    assert summary["vanban_den"]["packages_quarantined_by_reason"] == \
-        result["quarantine"]["eoffice_edxml"]
+    assert (
+        summary["vanban_den"]["packages_quarantined_by_reason"]
+        == result["quarantine"]["eoffice_edxml"]
+    )
     landed = {d for (d,) in _query(db, "select document_id from raw.eoffice__edxml_header")}
     assert len(landed) == summary["vanban_den"]["packages"] + summary["vanban_di"]["packages"]
     assert len(landed) > 7000  # the night went on after each malformed package
@@ -135,14 +167,20 @@ def test_each_malformed_package_is_quarantined_and_the_night_goes_on(night):
 
 def test_unsigned_package_counted_unsigned_and_reported(night):
     db, _, _, result, _ = night
-    findings = dict(_query(db, "select document_id, finding"
-                               " from marts.qa_document_signature_mismatch"))
+    findings = dict(
+        _query(db, "select document_id, finding from marts.qa_document_signature_mismatch")
+    )
     (unsigned,) = result["planted"]["unsigned_listed_signed"]
     (signed,) = result["planted"]["signed_listed_unsigned"]
-    assert findings == {unsigned: "listed_signed_package_unsigned",
-                        signed: "package_signed_listed_unsigned"}
-    assert _query(db, "select is_signed, listing_says_signed from marts.fct_document"
-                      " where document_id = %s", (unsigned,)) == [(False, True)]
+    assert findings == {
+        unsigned: "listed_signed_package_unsigned",
+        signed: "package_signed_listed_unsigned",
+    }
+    assert _query(
+        db,
+        "select is_signed, listing_says_signed from marts.fct_document where document_id = %s",
+        (unsigned,),
+    ) == [(False, True)]
 
 
 def test_reader_role_reads_the_documents_marts(night):
@@ -151,6 +189,7 @@ def test_reader_role_reads_the_documents_marts(night):
         n = conn.execute("select count(*) from marts.fct_document").fetchone()[0]
         organizations = conn.execute(
             "select identifier_level from marts.dim_organization"
-            " where organization_code = '000.23.34.H48'").fetchall()
+            " where organization_code = '000.23.34.H48'"
+        ).fetchall()
     assert n > 7000
     assert organizations == [(3,)]

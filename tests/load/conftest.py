@@ -23,23 +23,44 @@ def ts(moment: datetime) -> str:
 def make_portal_data(n_dossiers: int = 80, seed: int = 7):
     """(catalogue, every dossier version, {MaHoSo or tag: expected reason}) — deterministic."""
     rng = random.Random(seed)
-    catalogue = [{"MaTTHC": code, "TenTTHC": f"Thủ tục {i}", "MaLinhVuc": "GDTH",
-                  "TenLinhVuc": "Giáo dục trung học", "MucDo": 2 + i % 3, "CoBCCI": i % 2 == 0,
-                  "CoQuanThucHien": AGENCY, "QuyetDinhCongBo": "1019/QĐ-UBND",
-                  "NgayCapNhat": "20190301080000"} for i, code in enumerate(PROCEDURES)]
+    catalogue = [
+        {
+            "MaTTHC": code,
+            "TenTTHC": f"Thủ tục {i}",
+            "MaLinhVuc": "GDTH",
+            "TenLinhVuc": "Giáo dục trung học",
+            "MucDo": 2 + i % 3,
+            "CoBCCI": i % 2 == 0,
+            "CoQuanThucHien": AGENCY,
+            "QuyetDinhCongBo": "1019/QĐ-UBND",
+            "NgayCapNhat": "20190301080000",
+        }
+        for i, code in enumerate(PROCEDURES)
+    ]
     versions, bad = [], {}
     for n in range(n_dossiers):
         code = f"{AGENCY}-1911{25 + n % 5:02d}-{n:04d}"
-        received = FIRST_DAY + timedelta(days=rng.randrange(0, 10), hours=rng.randrange(7, 17),
-                                         minutes=rng.randrange(60))
-        base = {"MaHoSo": code, "MaTTHC": rng.choice(PROCEDURES), "KenhThucHien": "3",
-                "HinhThuc": "0", "LoaiDoiTuong": "1",
-                "ChuHoSo": "Nguyễn Văn A" if n % 2 else "Nguye\u0302\u0303n Văn A",
-                "SoGiayToChuHoSo": f"{n:012d}", "TrichYeuHoSo": "Cấp bản sao văn bằng",
-                "NgayNopHoSo": ts(received - timedelta(hours=1)), "NgayTiepNhan": ts(received),
-                "NgayHenTra": ts(received + timedelta(days=5)), "NgayKetThucXuLy": "",
-                "NgayTra": None, "TrangThaiHoSo": "2", "DonViXuLy": "Phòng GDTrH",
-                "NgayCapNhat": ts(received)}
+        received = FIRST_DAY + timedelta(
+            days=rng.randrange(0, 10), hours=rng.randrange(7, 17), minutes=rng.randrange(60)
+        )
+        base = {
+            "MaHoSo": code,
+            "MaTTHC": rng.choice(PROCEDURES),
+            "KenhThucHien": "3",
+            "HinhThuc": "0",
+            "LoaiDoiTuong": "1",
+            "ChuHoSo": "Nguyễn Văn A" if n % 2 else "Nguye\u0302\u0303n Văn A",
+            "SoGiayToChuHoSo": f"{n:012d}",
+            "TrichYeuHoSo": "Cấp bản sao văn bằng",
+            "NgayNopHoSo": ts(received - timedelta(hours=1)),
+            "NgayTiepNhan": ts(received),
+            "NgayHenTra": ts(received + timedelta(days=5)),
+            "NgayKetThucXuLy": "",
+            "NgayTra": None,
+            "TrangThaiHoSo": "2",
+            "DonViXuLy": "Phòng GDTrH",
+            "NgayCapNhat": ts(received),
+        }
         kind = n % 16
         if kind == 3:
             base.pop("MaHoSo")
@@ -60,8 +81,7 @@ def make_portal_data(n_dossiers: int = 80, seed: int = 7):
             moment = received
             for step in range(rng.randrange(0, 3)):
                 moment += timedelta(days=rng.randrange(1, 4), minutes=rng.randrange(1, 600))
-                later = dict(base, TrangThaiHoSo=str(4 + step * 5),
-                             NgayCapNhat=ts(moment))
+                later = dict(base, TrangThaiHoSo=str(4 + step * 5), NgayCapNhat=ts(moment))
                 if step == 1:
                     later["NgayKetThucXuLy"] = ts(moment)
                 versions.append(later)
@@ -92,6 +112,10 @@ def fast_client_env(monkeypatch):
 
 @pytest.fixture
 def stub_settings(fresh_settings, stub, fast_client_env):
-    return dataclasses.replace(fresh_settings, motcua_base_url=stub.base_url,
-                               agency_code=AGENCY, motcua_client_id="eduwh",
-                               motcua_client_secret="stub-secret")
+    return dataclasses.replace(
+        fresh_settings,
+        motcua_base_url=stub.base_url,
+        agency_code=AGENCY,
+        motcua_client_id="eduwh",
+        motcua_client_secret="stub-secret",
+    )

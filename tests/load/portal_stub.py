@@ -25,8 +25,15 @@ def _when(text: str) -> datetime:
 
 
 class PortalStub:
-    def __init__(self, thutuc: list[dict], hoso: list[dict], *, clock: datetime | None = None,
-                 client_id: str = "eduwh", client_secret: str = "stub-secret") -> None:
+    def __init__(
+        self,
+        thutuc: list[dict],
+        hoso: list[dict],
+        *,
+        clock: datetime | None = None,
+        client_id: str = "eduwh",
+        client_secret: str = "stub-secret",
+    ) -> None:
         self.thutuc = thutuc
         self.hoso = hoso  # every version
         self.clock = clock  # naive local; None = everything
@@ -71,8 +78,9 @@ class PortalStub:
             key = record.get("MaHoSo") or f"__nokey{index}"
             if key not in latest or _when(latest[key]["NgayCapNhat"]) <= changed:
                 latest[key] = record
-        return sorted(latest.values(),
-                      key=lambda r: (_when(r["NgayCapNhat"]), r.get("MaHoSo") or ""))
+        return sorted(
+            latest.values(), key=lambda r: (_when(r["NgayCapNhat"]), r.get("MaHoSo") or "")
+        )
 
     def _answer(self, path: str, query: dict[str, str]) -> tuple[int, dict]:
         if self.before_answer:
@@ -87,7 +95,7 @@ class PortalStub:
             rows = [r for r in self.visible_hoso() if lo <= _when(r["NgayCapNhat"]) < hi]
         else:
             return 404, {"error": "not found"}
-        chunk = rows[(page - 1) * size: page * size]
+        chunk = rows[(page - 1) * size : page * size]
         return 200, {"page": page, "page_size": size, "total": len(rows), "data": chunk}
 
     def _handler(self):
@@ -99,10 +107,18 @@ class PortalStub:
             def log_message(self, *args):
                 pass
 
-            def _send(self, status: int, body: dict | bytes, headers: dict | None = None,
-                      reset: bool = False) -> None:
-                payload = body if isinstance(body, bytes) else json.dumps(
-                    body, ensure_ascii=False).encode()
+            def _send(
+                self,
+                status: int,
+                body: dict | bytes,
+                headers: dict | None = None,
+                reset: bool = False,
+            ) -> None:
+                payload = (
+                    body
+                    if isinstance(body, bytes)
+                    else json.dumps(body, ensure_ascii=False).encode()
+                )
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(payload)))
@@ -112,24 +128,31 @@ class PortalStub:
                 if reset:  # half the body, then a reset
                     self.wfile.write(payload[: len(payload) // 2])
                     self.wfile.flush()
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                               b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                    )
                     self.close_connection = True
                     return
                 self.wfile.write(payload)
 
             def _scripted(self, path: str) -> bool:
                 with stub._lock:
-                    index = next((i for i, (prefix, _) in enumerate(stub.script)
-                                  if path.startswith(prefix)), None)
+                    index = next(
+                        (i for i, (prefix, _) in enumerate(stub.script) if path.startswith(prefix)),
+                        None,
+                    )
                     if index is None:
                         return False
                     answer = stub.script[index][1]
                     del stub.script[index]
                 if answer.get("delay"):
                     time.sleep(answer["delay"])
-                self._send(answer.get("status", 200), answer.get("body", {}),
-                           answer.get("headers"), answer.get("reset", False))
+                self._send(
+                    answer.get("status", 200),
+                    answer.get("body", {}),
+                    answer.get("headers"),
+                    answer.get("reset", False),
+                )
                 return True
 
             def do_POST(self):
@@ -141,14 +164,15 @@ class PortalStub:
                     return
                 if path != "/oauth2/token":
                     return self._send(404, {"error": "not found"})
-                if (form.get("grant_type") != "client_credentials"
-                        or form.get("client_id") != stub.client_id
-                        or form.get("client_secret") != stub.client_secret):
+                if (
+                    form.get("grant_type") != "client_credentials"
+                    or form.get("client_id") != stub.client_id
+                    or form.get("client_secret") != stub.client_secret
+                ):
                     return self._send(401, {"error": "invalid_client"})
                 token = f"t{len(stub.tokens)}-{time.monotonic_ns()}"
                 stub.tokens.add(token)
-                self._send(200, {"access_token": token, "token_type": "Bearer",
-                                 "expires_in": 3600})
+                self._send(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
 
             def do_GET(self):
                 parts = urlsplit(self.path)

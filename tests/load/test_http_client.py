@@ -20,8 +20,16 @@ class Sleeps(list):
 
 
 def client_for(stub, sleeps, **retry):
-    policy = RetryPolicy(**{"max_attempts": 4, "base_backoff": 1.0, "max_backoff": 8.0,
-                            "sleep": sleeps, "jitter": lambda: 1.0, **retry})
+    policy = RetryPolicy(
+        **{
+            "max_attempts": 4,
+            "base_backoff": 1.0,
+            "max_backoff": 8.0,
+            "sleep": sleeps,
+            "jitter": lambda: 1.0,
+            **retry,
+        }
+    )
     return make_client(stub.base_url, "eduwh", "stub-secret", retry=policy, timeout=(2, 0.5))
 
 
@@ -62,9 +70,12 @@ def test_cap_reached_raises_a_clear_error(stub):
 
 def test_read_timeout_and_reset_mid_body_are_retried(stub):
     sleeps = Sleeps()
-    stub.script.extend([("/api/v1/thutuc", {"status": 200, "delay": 1.5}),
-                        ("/api/v1/thutuc", {"status": 200, "body": {"total": 1, "data": [{}]},
-                                            "reset": True})])
+    stub.script.extend(
+        [
+            ("/api/v1/thutuc", {"status": 200, "delay": 1.5}),
+            ("/api/v1/thutuc", {"status": 200, "body": {"total": 1, "data": [{}]}, "reset": True}),
+        ]
+    )
     with client_for(stub, sleeps) as client:
         assert len(list(client.records(thutuc_endpoint(AGENCY)))) == len(stub.thutuc)
     assert len(sleeps) == 2
@@ -79,8 +90,10 @@ def test_connection_refused_is_retried_then_fails_clearly():
     class Dead:
         base_url = base
 
-    with client_for(Dead, sleeps) as client, pytest.raises(SourceUnavailable,
-                                                            match="ConnectionError"):
+    with (
+        client_for(Dead, sleeps) as client,
+        pytest.raises(SourceUnavailable, match="ConnectionError"),
+    ):
         list(client.records(thutuc_endpoint(AGENCY)))
     assert len(sleeps) == 3
 
@@ -97,8 +110,9 @@ def test_401_gets_one_new_token_then_retries_the_call(stub):
 
 def test_wrong_secret_is_not_retried(stub):
     sleeps = Sleeps()
-    client = make_client(stub.base_url, "eduwh", "wrong",
-                         retry=RetryPolicy(sleep=sleeps), timeout=(2, 2))
+    client = make_client(
+        stub.base_url, "eduwh", "wrong", retry=RetryPolicy(sleep=sleeps), timeout=(2, 2)
+    )
     with client, pytest.raises(SourceError, match="token request refused"):
         list(client.records(thutuc_endpoint(AGENCY)))
     assert sleeps == []
@@ -134,6 +148,8 @@ def test_window_that_keeps_changing_fails_clearly(stub):
             stub.hoso.append({"MaHoSo": f"X{n}", "NgayCapNhat": "20191206120000"})
 
     stub.before_answer = keep_changing
-    with client_for(stub, sleeps, max_window_restarts=2) as client, \
-            pytest.raises(SourceError, match="kept changing"):
+    with (
+        client_for(stub, sleeps, max_window_restarts=2) as client,
+        pytest.raises(SourceError, match="kept changing"),
+    ):
         list(client.pages(hoso_endpoint(AGENCY, page_size=10), window=WINDOW))

@@ -38,9 +38,12 @@ def sandbox_env(monkeypatch):
 def run_against(fresh_settings, data_dir, faults="none", nights=(AS_OF_END,)):
     with sandbox_server.SandboxServer(data_dir, faults=faults) as server:
         settings = dataclasses.replace(
-            fresh_settings, motcua_base_url=server.motcua_base_url,
-            agency_code="000.23.34.H48", motcua_client_id="eduwh",
-            motcua_client_secret="sandbox-secret")
+            fresh_settings,
+            motcua_base_url=server.motcua_base_url,
+            agency_code="000.23.34.H48",
+            motcua_client_id="eduwh",
+            motcua_client_secret="sandbox-secret",
+        )
         summaries = []
         for night_end in nights:
             server.clock = night_end - timedelta(seconds=1)
@@ -54,8 +57,10 @@ def raw_records(settings) -> list[dict]:
 
 
 def fingerprint(records) -> list[str]:
-    return sorted(hashlib.sha256(json.dumps(r, sort_keys=True, ensure_ascii=False).encode())
-                  .hexdigest() for r in records)
+    return sorted(
+        hashlib.sha256(json.dumps(r, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        for r in records
+    )
 
 
 def _when(text: str) -> datetime:
@@ -97,10 +102,15 @@ def test_full_load_matches_expected_quarantine_and_ledger(clean_load, dataset_20
     assert hoso["landed"] + hoso["quarantined"] == hoso["reported"] > 0
     assert summary["thutuc"]["landed"] == summary["thutuc"]["reported"] > 0
     with warehouse.connect(settings) as conn:
-        reasons = dict(conn.execute("select reason, count(*) from meta.quarantine"
-                                    " where entity = 'hoso' group by reason").fetchall())
-        ledger = conn.execute("select entity, status, rows_reported, rows_landed,"
-                              " rows_quarantined from meta.batch order by batch_id").fetchall()
+        reasons = dict(
+            conn.execute(
+                "select reason, count(*) from meta.quarantine where entity = 'hoso' group by reason"
+            ).fetchall()
+        )
+        ledger = conn.execute(
+            "select entity, status, rows_reported, rows_landed,"
+            " rows_quarantined from meta.batch order by batch_id"
+        ).fetchall()
     assert reasons == expected["quarantine"]["motcua_hoso"]
     assert [row[:2] for row in ledger] == [("thutuc", "succeeded"), ("hoso", "succeeded")]
     assert all(r[3] + r[4] == r[2] for r in ledger)
@@ -112,8 +122,9 @@ def test_full_load_matches_expected_quarantine_and_ledger(clean_load, dataset_20
     assert len(latest_versions(records)) == len(records)
 
 
-def test_bad_night_gives_the_same_raw_content(clean_load, dataset_2019, fresh_settings,
-                                              sandbox_env):
+def test_bad_night_gives_the_same_raw_content(
+    clean_load, dataset_2019, fresh_settings, sandbox_env
+):
     clean_settings, clean_summary = clean_load
     settings, (summary,) = run_against(fresh_settings, dataset_2019[0], faults="bad-night")
     assert summary["http_calls"] > clean_summary["http_calls"]  # faults were met
@@ -123,8 +134,9 @@ def test_bad_night_gives_the_same_raw_content(clean_load, dataset_2019, fresh_se
         assert conn.execute(query).fetchall() == clean.execute(query).fetchall()
 
 
-def test_replayed_nights_give_the_one_shot_latest_versions(clean_load, dataset_2019,
-                                                           fresh_settings, sandbox_env):
+def test_replayed_nights_give_the_one_shot_latest_versions(
+    clean_load, dataset_2019, fresh_settings, sandbox_env
+):
     clean_settings, _ = clean_load
     nights = [datetime(2019, 11, 28) + timedelta(days=d) for d in range(10)]
     assert nights[-1] == AS_OF_END
@@ -135,8 +147,7 @@ def test_replayed_nights_give_the_one_shot_latest_versions(clean_load, dataset_2
     one_shot = raw_records(clean_settings)
     assert latest_versions(records) == latest_versions(one_shot)
     latest = {(r["MaHoSo"], r["NgayCapNhat"]): r for r in records}
-    assert fingerprint(latest[p] for p in latest_versions(records).items()) == \
-        fingerprint(one_shot)
+    assert fingerprint(latest[p] for p in latest_versions(records).items()) == fingerprint(one_shot)
     assert sum(s["hoso"]["reported"] for s in summaries) >= len(one_shot)
 
     # the same night again, three times: nothing more

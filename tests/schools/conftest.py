@@ -38,9 +38,13 @@ def serve_moet(data_dir: Path, clock=None) -> SandboxServer:
     server mounts it itself)."""
     server = SandboxServer(data_dir, clock=clock)
     if "moet" not in server.apps:
-        server.apps["moet"] = MoetApp(data_dir, server.meta, lambda: server.clock,
-                                      FaultInjector("none", "csdl_moet"),
-                                      TokenStore("eduwh", API_KEY))
+        server.apps["moet"] = MoetApp(
+            data_dir,
+            server.meta,
+            lambda: server.clock,
+            FaultInjector("none", "csdl_moet"),
+            TokenStore("eduwh", API_KEY),
+        )
     server.apps.pop("csdl_moet", None)
     return server
 

@@ -15,8 +15,16 @@ from eduwh.load.schools import extract_load_moet, load_sis
 from eduwh.warehouse.dbt import run_dbt
 from tests.schools.conftest import API_KEY, new_database, serve_moet
 
-SCHOOL_MARTS = ("dim_school", "dim_class", "dim_student", "dim_staff", "fct_enrollment",
-                "fct_staff_assignment", "rpt_school_figures", "rpt_sis_reconciliation")
+SCHOOL_MARTS = (
+    "dim_school",
+    "dim_class",
+    "dim_student",
+    "dim_staff",
+    "fct_enrollment",
+    "fct_staff_assignment",
+    "rpt_school_figures",
+    "rpt_sis_reconciliation",
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +32,9 @@ def built(settings, small_province):
     data_dir, result = small_province
     db = new_database(settings)
     with serve_moet(data_dir) as server:
-        extract_load_moet(db, school_year="2019-2020", base_url=server.base_url + "/moet",
-                          api_key=API_KEY)
+        extract_load_moet(
+            db, school_year="2019-2020", base_url=server.base_url + "/moet", api_key=API_KEY
+        )
     load_sis(db, drop_dir=data_dir / "sis")
     run_dbt(db, ["build", "--select", "+tag:schools", "--quiet"])
     return db, result
@@ -48,8 +57,10 @@ def test_school_figures_equal_the_generators_count(built):
     assert row["schools_on_both"] == recon["schools_on_both"]
     assert row["schools_declared_smas"] == recon["schools_declared_smas"]
     assert row["schools_declared_vnedu"] == recon["schools_declared_vnedu"]
-    assert row["schools_not_delivering_as_declared"] == \
-        recon["schools_declared_not_delivered_as_declared"]
+    assert (
+        row["schools_not_delivering_as_declared"]
+        == recon["schools_declared_not_delivered_as_declared"]
+    )
     assert isinstance(row["students_matched_pct"], Decimal)
 
 
@@ -57,9 +68,13 @@ def test_reconciliation_flags_the_planted_cases(built):
     db, result = built
     cases = result["cases"]
     with warehouse.connect(db, role="eduwh_reader") as conn:
-        rows = {r[0]: r[1:] for r in conn.execute(
-            "select school_code, declared_software, delivered_software, delivered_as_declared"
-            " from marts.rpt_sis_reconciliation")}
+        rows = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "select school_code, declared_software, delivered_software, delivered_as_declared"
+                " from marts.rpt_sis_reconciliation"
+            )
+        }
     assert rows[cases["declares_smas_delivers_vnedu"][0]] == ("SMAS", "vnEdu", False)
     assert rows[cases["delivers_both"][0]] == ("vnEdu", "both", False)
     assert rows[cases["declared_but_no_delivery"][0]][1:] == ("none", False)
@@ -70,27 +85,37 @@ def test_no_personal_data_readable_by_the_reader(built):
     planted = result["planted"]
     needles = set()
     for name in planted["names"] + planted["emails"]:
-        needles |= {unicodedata.normalize("NFC", name).lower(),
-                    unicodedata.normalize("NFD", name).lower()}
+        needles |= {
+            unicodedata.normalize("NFC", name).lower(),
+            unicodedata.normalize("NFD", name).lower(),
+        }
     needles |= set(planted["identity_numbers"]) | set(planted["student_codes"])
     for birth in planted["birth_dates"]:
         d, m, y = birth.split("/")
         needles |= {birth, f"{y}-{m}-{d}"}
     with warehouse.connect(db, role="eduwh_reader") as conn:
-        tables = [r[0] for r in conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            )
+        ]
         assert set(SCHOOL_MARTS) <= set(tables)
         for table in tables:
-            text = " ".join(r[0] for r in conn.execute(
-                f'select t::text from marts."{table}" as t')).lower()
+            text = " ".join(
+                r[0] for r in conn.execute(f'select t::text from marts."{table}" as t')
+            ).lower()
             found = [n for n in needles if n.lower() in text]
             assert not found, f"marts.{table} shows personal data {found}"
-        for schema, table in [("raw", "csdl_moet__hoc_sinh"),
-                              ("staging", "stg_csdl_moet__hoc_sinh")]:
+        for schema, table in [
+            ("raw", "csdl_moet__hoc_sinh"),
+            ("staging", "stg_csdl_moet__hoc_sinh"),
+        ]:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(f"select 1 from {schema}.{table} limit 1")
             conn.rollback()
     with warehouse.connect(db) as conn:  # the planted values did land in raw
-        raw = " ".join(r[0] for r in conn.execute(
-            "select record::text from raw.csdl_moet__hoc_sinh"))
+        raw = " ".join(
+            r[0] for r in conn.execute("select record::text from raw.csdl_moet__hoc_sinh")
+        )
         assert planted["identity_numbers"][0] in raw

@@ -24,8 +24,17 @@ def loaded(settings, small_province):
         later = extract_load_moet(db, school_year="2019-2020", base_url=base, api_key=API_KEY)
     sis_first = load_sis(db, drop_dir=data_dir / "sis")
     sis_again = load_sis(db, drop_dir=data_dir / "sis")
-    return db, result, {"first": first, "again": again, "later": later,
-                        "sis_first": sis_first, "sis_again": sis_again}
+    return (
+        db,
+        result,
+        {
+            "first": first,
+            "again": again,
+            "later": later,
+            "sis_first": sis_first,
+            "sis_again": sis_again,
+        },
+    )
 
 
 def test_bad_files_quarantined_with_reason_others_load(loaded):
@@ -35,23 +44,32 @@ def test_bad_files_quarantined_with_reason_others_load(loaded):
     with warehouse.connect(db) as conn:
         reasons = conn.execute(
             "select source, reason, count(*) from meta.quarantine"
-            " where reason <> 'missing_key' group by 1, 2 order by 1, 2").fetchall()
-        statuses = dict(conn.execute(
-            "select status, count(*) from meta.batch group by 1").fetchall())
-        rows = dict(conn.execute(
-            "select 'truong', count(*) from raw.csdl_moet__truong union all"
-            " select 'hoc_sinh', count(*) from raw.csdl_moet__hoc_sinh union all"
-            " select 'smas', count(*) from raw.sis__smas union all"
-            " select 'vnedu', count(*) from raw.sis__vnedu").fetchall())
-    expected = sorted([("csdl_moet", r, n) for r, n in result["quarantine"]["csdl_moet"].items()]
-                      + [("sis", r, n) for r, n in result["quarantine"]["sis"].items()])
+            " where reason <> 'missing_key' group by 1, 2 order by 1, 2"
+        ).fetchall()
+        statuses = dict(
+            conn.execute("select status, count(*) from meta.batch group by 1").fetchall()
+        )
+        rows = dict(
+            conn.execute(
+                "select 'truong', count(*) from raw.csdl_moet__truong union all"
+                " select 'hoc_sinh', count(*) from raw.csdl_moet__hoc_sinh union all"
+                " select 'smas', count(*) from raw.sis__smas union all"
+                " select 'vnedu', count(*) from raw.sis__vnedu"
+            ).fetchall()
+        )
+    expected = sorted(
+        [("csdl_moet", r, n) for r, n in result["quarantine"]["csdl_moet"].items()]
+        + [("sis", r, n) for r, n in result["quarantine"]["sis"].items()]
+    )
     assert sorted(reasons) == expected
     assert set(statuses) == {"succeeded"}
     assert rows["truong"] == result["schools"]["schools"]  # the latest version only
     assert rows["hoc_sinh"] > result["schools"]["students"]
     assert rows["smas"] > 0 and rows["vnedu"] > 0
-    assert runs["first"]["files_loaded"] + runs["first"]["files_quarantined"] == \
-        runs["first"]["files_seen"]
+    assert (
+        runs["first"]["files_loaded"] + runs["first"]["files_quarantined"]
+        == runs["first"]["files_seen"]
+    )
 
 
 def test_only_changed_files_are_loaded_again(loaded):

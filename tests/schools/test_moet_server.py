@@ -19,12 +19,15 @@ def test_listing_key_clock_and_files(small_province):
         url = base + "/api/v1/exports"
         params = {"ma_so": DEPT, "nam_hoc": "2019-2020"}
         assert requests.get(url, params=params, timeout=10).status_code == 401
-        assert requests.get(url, params=params, headers={"X-Api-Key": "wrong"},
-                            timeout=10).status_code == 401
+        assert (
+            requests.get(url, params=params, headers={"X-Api-Key": "wrong"}, timeout=10).status_code
+            == 401
+        )
         key = {"X-Api-Key": API_KEY}
         assert requests.get(url, params={"ma_so": DEPT}, headers=key, timeout=10).status_code == 400
-        other = requests.get(url, params={**params, "ma_so": "000.00.00.H00"}, headers=key,
-                             timeout=10).json()
+        other = requests.get(
+            url, params={**params, "ma_so": "000.00.00.H00"}, headers=key, timeout=10
+        ).json()
         assert other == {"data": []}
         listing = requests.get(url, params=params, headers=key, timeout=10).json()["data"]
         kinds = {item["loai"] for item in listing}

@@ -27,13 +27,15 @@ def test_header_key_ignores_case_spaces_and_normal_form():
 
 
 def test_xlsx_title_rows_moved_columns_total_row_and_excel_dates():
-    rows = [["SỞ GIÁO DỤC VÀ ĐÀO TẠO QUẢNG NGÃI"], ["DANH SÁCH HỌC SINH"],
-            ["STT", unicodedata.normalize("NFD", " Họ Tên "), "Cột lạ", "NGÀY SINH",
-             "Mã học sinh"],
-            [1, "Nguyễn Văn A", "x", datetime(2010, 3, 4), 5401000100001],
-            [2, "Lê Thị B", "y", "05/06/2011", "5401000100002"],
-            ["Tổng cộng", "", "", "", "2"],
-            [3, "never read", "", "", "3"]]
+    rows = [
+        ["SỞ GIÁO DỤC VÀ ĐÀO TẠO QUẢNG NGÃI"],
+        ["DANH SÁCH HỌC SINH"],
+        ["STT", unicodedata.normalize("NFD", " Họ Tên "), "Cột lạ", "NGÀY SINH", "Mã học sinh"],
+        [1, "Nguyễn Văn A", "x", datetime(2010, 3, 4), 5401000100001],
+        [2, "Lê Thị B", "y", "05/06/2011", "5401000100002"],
+        ["Tổng cộng", "", "", "", "2"],
+        [3, "never read", "", "", "3"],
+    ]
     table = read_xlsx(xlsx_bytes(rows), SPEC)
     assert table.header_row == 3
     records = list(table.rows)
@@ -51,10 +53,13 @@ def test_xlsx_stops_at_blank_row():
     assert len(list(read_xlsx(xlsx_bytes(rows), SPEC).rows)) == 1
 
 
-@pytest.mark.parametrize(("rows", "reason"), [
-    ([["1", "Nguyễn Văn A"], ["2", "Lê Thị B"]], "no_header_row"),
-    ([["Mã học sinh", "Ngày sinh", "Dân tộc"], ["1", "", ""]], "missing_column:Họ tên"),
-])
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        ([["1", "Nguyễn Văn A"], ["2", "Lê Thị B"]], "no_header_row"),
+        ([["Mã học sinh", "Ngày sinh", "Dân tộc"], ["1", "", ""]], "missing_column:Họ tên"),
+    ],
+)
 def test_xlsx_bad_headers(rows, reason):
     with pytest.raises(BadFile) as caught:
         read_xlsx(xlsx_bytes(rows), SPEC)
@@ -71,8 +76,10 @@ def test_corrupt_xlsx():
 def test_csv_encodings():
     text = "MaHocSinh;HoTen;DiemTBHK\r\n1;Nguyễn Thị Tuyết;7,8\r\n"
     spec = Columns(("MaHocSinh", "HoTen"), ("DiemTBHK",))
-    for data, encoding in [(b"\xef\xbb\xbf" + text.encode(), "utf-8-sig"),
-                           (to_cp1258(text), "cp1258")]:
+    for data, encoding in [
+        (b"\xef\xbb\xbf" + text.encode(), "utf-8-sig"),
+        (to_cp1258(text), "cp1258"),
+    ]:
         decoded, found = decode_csv(data)
         assert found == encoding
         record = next(read_csv(data, spec).rows)
