@@ -95,6 +95,42 @@ def _report(settings: Settings, args) -> int:
     return report_main(settings, args)
 
 
+# -- operating the nights ---------------------------------------------------------
+def _backfill(settings: Settings, args) -> int:
+    import json
+    from datetime import date
+
+    from eduwh import ops
+
+    try:
+        start, end = date.fromisoformat(args.from_date), date.fromisoformat(args.to_date)
+    except ValueError as error:
+        raise UserError(f"--from/--to must be dates like 2019-12-06: {error}") from None
+    try:
+        summary = ops.backfill(
+            settings,
+            start,
+            end,
+            args.dag,
+            full_refresh=args.full_refresh,
+            data=args.data,
+            build=not args.no_build,
+        )
+    except ops.OpsError as error:
+        raise UserError(str(error)) from None
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _up(settings: Settings, args) -> int:
+    from eduwh import ops
+
+    try:
+        return ops.up(settings, port=args.port, data=args.data)
+    except ops.OpsError as error:
+        raise UserError(str(error)) from None
+
+
 def _airflow(settings: Settings, args) -> int:
     """`eduwh airflow ...`: Airflow's own CLI with the project's environment."""
     os.execvp("airflow", ["airflow", *args.rest])
@@ -140,6 +176,22 @@ def _parser() -> argparse.ArgumentParser:
         help="publish even if the checkpoint failed; every output is marked unchecked",
     )
     rp.set_defaults(handler=_report)
+
+    bf = commands.add_parser(
+        "backfill", help="run the source DAGs over a range of nights, then build"
+    )
+    bf.add_argument("--from", dest="from_date", required=True, help="first night, YYYY-MM-DD")
+    bf.add_argument("--to", dest="to_date", required=True, help="last night, YYYY-MM-DD")
+    bf.add_argument("--dag", action="append", help="a source DAG (repeatable; default: all four)")
+    bf.add_argument("--full-refresh", action="store_true", help="re-extract up to the first night")
+    bf.add_argument("--data", help="sandbox data set folder (default: the built-in 2019 set)")
+    bf.add_argument("--no-build", action="store_true", help="land only; build later")
+    bf.set_defaults(handler=_backfill)
+
+    upc = commands.add_parser("up", help="Airflow standalone (UI on 127.0.0.1) with the project")
+    upc.add_argument("--port", type=int, help="UI/API port (default: EDUWH_AIRFLOW_PORT or 8080)")
+    upc.add_argument("--data", help="sandbox data set folder (default: the built-in 2019 set)")
+    upc.set_defaults(handler=_up)
 
     af = commands.add_parser("airflow", help="Airflow's CLI with the project's environment")
     af.add_argument("rest", nargs=argparse.REMAINDER)

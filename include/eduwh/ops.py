@@ -1,0 +1,292 @@
+"""Operating the nights: `eduwh backfill` (a range of nights) and `eduwh up` (the UI).
+
+Backfill — what runs, and why this way
+--------------------------------------
+Airflow 3's backfill (`airflow backfill create --dag-id D --from-date A --to-date B`,
+or the REST API's `POST /api/v2/backfills`) only *creates* DAG runs; a running
+scheduler executes them. That is what an operator uses on the production stack (and
+on `eduwh up`, whose scheduler runs). Locally `eduwh backfill` usually has no
+scheduler, so it runs the same nights itself, in order, through Airflow's own task
+runner: `dag.test(logical_date=night, run_conf=...)` per source DAG and night — the
+way `eduwh run` runs one night — then the warehouse DAG once, at the last night.
+The runs are recorded in Airflow's metadata like any other run (run type manual).
+
+Nights: `--from 2019-12-01 --to 2019-12-07` are the runs of 01:00 on 1 … 7 December
+(Asia/Ho_Chi_Minh; both ends included, the logical dates Airflow's backfill would
+create); the run of 7 December extracts what changed before 7 December 00:00, so the
+warehouse build reports as of 6 December (`EDUWH_REPORT_AS_OF`, unless set).
+
+Idempotent: the loaders are watermark-based, so a night already loaded lands nothing
+and a range replayed changes no mart. `--full-refresh` passes the DAGs' `full_refresh`
+param to the *first* night of the range only: that night re-extracts everything up to
+its end, the following nights continue from the watermark it leaves.
+
+Retries: `dag.test()` honours them but sits out each retry delay (2 min and up), so the
+backfill runs with `EDUWH_TASK_RETRIES=0` unless the environment sets it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment
+
+SOURCE_DAGS = ("motcua_dossiers", "eoffice_documents", "moet_school_db", "sis_exports")
+WAREHOUSE_DAG = "eduwh_warehouse"
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+DEFAULT_PORT = 8080
+
+
+class OpsError(RuntimeError):
+    """A backfill or `up` the operator can fix (bad range, unknown DAG, failed run)."""
+
+
+# -- backfill ---------------------------------------------------------------------
+def nights(start: date, end: date) -> list[datetime]:
+    """The logical dates of the nightly runs from `start` to `end`, both included."""
+    import pendulum
+
+    if end < start:
+        raise OpsError(f"--to {end} is before --from {start}")
+    return [
+        pendulum.datetime(day.year, day.month, day.day, 1, tz=LOCAL_TZ)
+        for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
+    ]
+
+
+def backfill(
+    settings: Settings,
+    start: date,
+    end: date,
+    dag_ids: Sequence[str] | None = None,
+    *,
+    full_refresh: bool = False,
+    data: str | None = None,
+    build: bool = True,
+    echo=None,
+) -> dict:
+    """Run the source DAGs over the nights `start`…`end` in order, then the warehouse once.
+
+    Returns {"nights": [...], "runs": [{"dag_id", "night", "state"}...], "warehouse": state}.
+    Raises OpsError on the first failed run (the nights after it are not run: a rerun of
+    the same range resumes, the loaders skip what landed).
+    """
+    from eduwh import warehouse
+    from eduwh.warehouse.dbt import dbt_environment
+
+    echo = echo or _stderr
+    dag_ids = list(dag_ids or SOURCE_DAGS)
+    unknown = sorted(set(dag_ids) - set(SOURCE_DAGS))
+    if unknown:
+        raise OpsError(f"not a source DAG: {', '.join(unknown)} (known: {', '.join(SOURCE_DAGS)})")
+    dag_ids = [dag_id for dag_id in SOURCE_DAGS if dag_id in dag_ids]  # the nightly order
+    planned = nights(start, end)
+    started = time.monotonic()
+
+    echo(f"warehouse: {warehouse.ensure(settings)}")
+    os.environ.update(airflow_environment(settings))
+    os.environ.update(dbt_environment(settings))
+    os.environ.setdefault("EDUWH_TASK_RETRIES", "0")
+    os.environ.setdefault("EDUWH_REPORT_AS_OF", (end - timedelta(days=1)).isoformat())
+    bag = _dag_bag()
+    runs = []
+    with _sources(settings, data) as server:
+        for number, night in enumerate(planned):
+            if server is not None:  # the sandbox answers as the source would that night
+                server.clock = night.start_of("day").naive() - timedelta(seconds=1)
+            for dag_id in dag_ids:
+                conf = _conf(bag.get_dag(dag_id), full_refresh=full_refresh and number == 0)
+                state = _run(bag, dag_id, night, conf)
+                runs.append({"dag_id": dag_id, "night": night.isoformat(), "state": state})
+                echo(f"[{time.monotonic() - started:6.1f}s] {dag_id} {night.date()}: {state}")
+    built = None
+    if build:
+        built = _run(bag, WAREHOUSE_DAG, planned[-1], None)
+        echo(f"[{time.monotonic() - started:6.1f}s] {WAREHOUSE_DAG} {planned[-1].date()}: {built}")
+    return {
+        "nights": [night.date().isoformat() for night in planned],
+        "runs": runs,
+        "warehouse": built,
+        "report_as_of": os.environ["EDUWH_REPORT_AS_OF"],
+    }
+
+
+def _dag_bag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(str(PROJECT_ROOT / "dags"))
+    if bag.import_errors:
+        raise OpsError(f"DAG files do not import: {bag.import_errors}")
+    return bag
+
+
+def _conf(dag, *, full_refresh: bool) -> dict | None:
+    if full_refresh and "full_refresh" in dag.params:
+        return {"full_refresh": True}
+    return None
+
+
+def _run(bag, dag_id: str, logical_date: datetime, conf: dict | None) -> str:
+    run = bag.get_dag(dag_id).test(logical_date=logical_date, run_conf=conf)
+    state = str(getattr(run.state, "value", run.state))
+    if state != "success":
+        failed = [ti.task_id for ti in run.get_task_instances() if ti.state == "failed"]
+        raise OpsError(
+            f"{dag_id} night {logical_date.date()} ended {state}; failed tasks: "
+            f"{', '.join(failed) or '-'} (rerun the same range to resume)"
+        )
+    return state
+
+
+SANDBOX_SETTINGS = {
+    "MOTCUA_BASE_URL": "motcua",
+    "EOFFICE_BASE_URL": "eoffice",
+    "MOET_BASE_URL": "moet",
+}
+SANDBOX_SECRETS = (
+    "MOTCUA_CLIENT_ID",
+    "MOTCUA_CLIENT_SECRET",
+    "EOFFICE_CLIENT_ID",
+    "EOFFICE_CLIENT_SECRET",
+    "MOET_API_KEY",
+    "SIS_DROP_DIR",
+)
+
+
+@contextlib.contextmanager
+def _sources(settings: Settings, data: str | None) -> Iterator:
+    """The sandbox server on the data set (yielded, so its clock can move), or None
+    when the settings point at the real systems."""
+    if settings.real_sources:
+        yield None
+        return
+    from eduwh.main_job import _built_in_dataset
+    from eduwh.sandbox.server import SandboxServer
+
+    data_dir = Path(data) if data else _built_in_dataset(settings)
+    client_id, client_secret = "eduwh", secrets.token_urlsafe(16)
+    server = SandboxServer(data_dir, client_id=client_id, client_secret=client_secret)
+    server.start()
+    served = server.urls
+    env = {name: served.get(prefix) for name, prefix in SANDBOX_SETTINGS.items()}
+    env.update(
+        MOTCUA_CLIENT_ID=client_id,
+        MOTCUA_CLIENT_SECRET=client_secret,
+        EOFFICE_CLIENT_ID=client_id,
+        EOFFICE_CLIENT_SECRET=client_secret,
+        MOET_API_KEY=client_secret,
+        SIS_DROP_DIR=str(data_dir / "sis") if (data_dir / "sis").is_dir() else None,
+    )
+    os.environ.update({name: value for name, value in env.items() if value})
+    try:
+        yield server
+    finally:
+        server.stop()
+        for name in (*SANDBOX_SETTINGS, *SANDBOX_SECRETS):
+            os.environ.pop(name, None)
+
+
+# -- up -------------------------------------------------------------------------------
+def up_environment(settings: Settings, port: int) -> dict[str, str]:
+    """`airflow standalone` on 127.0.0.1:<port>, the project's DAGs and plugins, the
+    simple auth manager with one generated admin password (written under AIRFLOW_HOME)."""
+    base = f"http://127.0.0.1:{port}"
+    return {
+        **airflow_environment(settings),
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__BASE_URL": base,
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base}/execution/",
+        "AIRFLOW__CORE__AUTH_MANAGER": (
+            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+        ),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+    }
+
+
+def password_file(settings: Settings) -> Path:
+    """Where the simple auth manager writes the generated passwords (the default of
+    `[core] simple_auth_manager_passwords_file`), unless configured elsewhere."""
+    configured = os.environ.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE")
+    if configured:
+        return Path(configured)
+    return settings.airflow_home / "simple_auth_manager_passwords.json.generated"
+
+
+def up(settings: Settings, port: int | None = None, data: str | None = None) -> int:
+    """The warehouse, the sandbox (unless real sources are set) and `airflow standalone`
+    in the foreground until Ctrl-C; prints where to look and how to log in."""
+    from eduwh import warehouse
+    from eduwh.warehouse.dbt import dbt_environment
+
+    port = port or int(os.environ.get("EDUWH_AIRFLOW_PORT") or DEFAULT_PORT)
+    if shutil.which("airflow") is None:
+        raise OpsError("the `airflow` command is not on PATH (run through `uv run` or make up)")
+    _stderr(f"warehouse: {warehouse.ensure(settings)}")
+    os.environ.update(dbt_environment(settings))
+    env = {**os.environ, **up_environment(settings, port)}
+    with _sources(settings, data) as server:
+        if server is not None:
+            env.update(
+                {
+                    name: os.environ[name]
+                    for name in (*SANDBOX_SETTINGS, *SANDBOX_SECRETS)
+                    if name in os.environ
+                }
+            )
+            _stderr(f"sources: sandbox on {server.data_dir} at {server.base_url}")
+        else:
+            _stderr("sources: the real systems of the settings")
+        process = subprocess.Popen(["airflow", "standalone"], env=env)
+        try:
+            _announce(settings, port, process)
+            return process.wait()
+        except KeyboardInterrupt:
+            process.terminate()
+            try:
+                return process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                return process.wait()
+
+
+def _announce(settings: Settings, port: int, process: subprocess.Popen) -> None:
+    """Once the API server answers: the URLs, the login and the password file."""
+    import urllib.request
+
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(f"{base}/api/v2/monitor/health", timeout=2).close()
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        return
+    secret = password_file(settings)
+    lines = [
+        "",
+        "eduwh is up / eduwh đã chạy",
+        f"  Airflow UI:      {base}/",
+        f"  eduwh report:    {base}/eduwh/   (menu: eduwh report / Báo cáo eduwh)",
+        "  login:           admin",
+        f"  password file:   {secret}" + ("" if secret.exists() else " (written on first start)"),
+        f"  AIRFLOW_HOME:    {settings.airflow_home}",
+        "  stop:            Ctrl-C",
+        "",
+    ]
+    _stderr("\n".join(lines))
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
