@@ -48,8 +48,7 @@ def settings() -> Settings:
 _database_numbers = itertools.count(1)
 
 
-@pytest.fixture
-def fresh_settings(settings) -> Settings:
+def new_database(settings: Settings) -> Settings:
     """Settings pointing at a new, empty, bootstrapped database on the session's server."""
     name = f"eduwh_test_{os.getpid()}_{next(_database_numbers)}"
     with psycopg.connect(warehouse.admin_dsn(settings), autocommit=True) as conn:
@@ -58,6 +57,12 @@ def fresh_settings(settings) -> Settings:
     isolated = dataclasses.replace(settings, warehouse_dsn=dsn)
     warehouse.ensure(isolated)
     return isolated
+
+
+@pytest.fixture
+def fresh_settings(settings) -> Settings:
+    """Settings pointing at a new, empty, bootstrapped database on the session's server."""
+    return new_database(settings)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,13 @@ def manifest_path(settings: Settings) -> Path:
 def domain_task_group(domain: str):
     """The dbt nodes tagged with the domain (models, seeds, snapshots) and their tests."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+    from cosmos.constants import (
+        ExecutionMode,
+        InvocationMode,
+        LoadMode,
+        TestBehavior,
+        TestIndirectSelection,
+    )
 
     manifest = manifest_path(Settings.from_env())
     if not manifest.exists():
@@ -47,16 +53,15 @@ def domain_task_group(domain: str):
             # first, so that no model is built by two groups.
             select=[f"tag:{domain}"],
             test_behavior=TestBehavior.AFTER_EACH,
+            # A test of several models (relationships) runs as its own task once all of
+            # them are built, in the domain's group; the shared group, built first, runs
+            # only the tests of its own models (indirect selection `cautious`).
+            should_detach_multiple_parents_tests=domain != "shared",
         ),
         execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
         ),
-        operator_args={"install_deps": False, "env": _dbt_env(domain), "append_env": True},
+        operator_args={"install_deps": False},
     )
-
-
-def _dbt_env(domain: str) -> dict[str, str]:
-    """The shared group runs before every domain: its tests must not pull in the
-    relationship tests of domain models that are not built yet (dbt's indirect selection
-    `cautious`). Each domain runs every test that touches its models (`eager`)."""
-    return {"DBT_INDIRECT_SELECTION": "cautious" if domain == "shared" else "eager"}

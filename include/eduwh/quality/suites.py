@@ -58,7 +58,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "marts.rpt_manual_figures": ("agency_code", "report_year"),
     "marts.rpt_plan_tasks": ("agency_code", "report_year", "plan_code", "sort_order"),
     "marts.rpt_document_figures": ("agency_code", "report_year", "as_of_date"),
-    "marts.rpt_school_figures": ("agency_code", "report_year", "as_of_date"),
+    "marts.rpt_school_figures": ("agency_code", "school_year"),
+    "marts.rpt_sis_reconciliation": ("agency_code", "school_year", "school_code"),
 }
 
 
@@ -222,7 +223,7 @@ def document_figures_suite() -> SuiteSpec:
 
 def school_figures_suite() -> SuiteSpec:
     table = "marts.rpt_school_figures"
-    columns = ("schools_schools", "schools_schools_on_smas", "schools_schools_on_vnedu")
+    columns = ("schools", "schools_on_smas", "schools_on_vnedu", "students_matched_pct")
     return SuiteSpec(
         name="figures.rpt_school_figures",
         asset=AssetSpec(
@@ -234,32 +235,33 @@ def school_figures_suite() -> SuiteSpec:
         expectations=[
             _rows(
                 "schools on SMAS <= schools",
-                "select * from {batch} where schools_schools_on_smas > schools_schools",
+                "select * from {batch} where schools_on_smas > schools",
             ),
             _rows(
                 "schools on vnEdu <= schools",
-                "select * from {batch} where schools_schools_on_vnedu > schools_schools",
+                "select * from {batch} where schools_on_vnedu > schools",
             ),
+            _pct("students_matched_pct"),
         ],
     )
 
 
 def sis_schools_suite() -> SuiteSpec:
-    """Every school of an SMAS/vnEdu delivery exists in csdl.moet (dim_school)."""
+    """Every school of an SMAS/vnEdu delivery exists in csdl.moet (its school list)."""
     query = (
-        "select distinct delivery.school_code from marts.fct_sis_delivery as delivery"
-        " left join marts.dim_school as school on delivery.school_code = school.school_code"
-        " where school.school_code is null"
+        "select school_year, school_code from marts.rpt_sis_reconciliation"
+        " where (delivers_smas or delivers_vnedu) and not on_school_list"
     )
     return SuiteSpec(
         name="figures.sis_schools_in_csdl_moet",
         asset=AssetSpec(
             name="SIS schools missing from csdl.moet",
             query=query,
-            requires=("marts.fct_sis_delivery", "marts.dim_school"),
+            requires=("marts.rpt_sis_reconciliation",),
             columns=(
-                "marts.fct_sis_delivery.school_code",
-                "marts.dim_school.school_code",
+                "marts.rpt_sis_reconciliation.on_school_list",
+                "marts.rpt_sis_reconciliation.delivers_smas",
+                "marts.rpt_sis_reconciliation.delivers_vnedu",
             ),
         ),
         expectations=[

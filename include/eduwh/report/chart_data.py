@@ -88,13 +88,15 @@ def documents_by_channel(conn, agency: str, as_of: date) -> dict | None:
     columns = _columns(conn, "marts.fct_document")
     channel = _pick(columns, "channel_code", "channel", "kenh")
     direction = _pick(columns, "direction", "document_direction")
-    day = _pick(columns, "document_date", "issued_date", "received_date", "registered_date")
+    day = _pick(columns, "counted_date", "document_date", "received_date")
     if not channel:
         return None
     where, params = ["true"], []
     if "agency_code" in columns:
         where.append("agency_code = %s")
         params.append(agency)
+    if "is_secret" in columns:
+        where.append("not is_secret")  # secret documents are counted apart, never charted
     if day:
         where.append(f"{day} between %s and %s")
         params += [date(as_of.year, 1, 1), as_of]
@@ -117,7 +119,7 @@ def documents_by_channel(conn, agency: str, as_of: date) -> dict | None:
 
 def schools_by_software(conn) -> dict | None:
     columns = _columns(conn, "marts.dim_school")
-    software = _pick(columns, "management_software", "school_software", "software")
+    software = _pick(columns, "declared_software", "management_software")
     if not software:
         return None
     current = "where is_current" if "is_current" in columns else ""

@@ -235,7 +235,7 @@ def _quality(conn) -> dict:
     quarantined = None
     if _exists(conn, "rpt_quarantine_summary"):
         quarantined = conn.execute(
-            "select coalesce(sum(quarantined_rows), 0) from marts.rpt_quarantine_summary"
+            "select coalesce(sum(quarantined_rows), 0)::bigint from marts.rpt_quarantine_summary"
         ).fetchone()[0]
     return {"checkpoint": None, "quarantined_rows": _plain(quarantined), "run_id": None}
 

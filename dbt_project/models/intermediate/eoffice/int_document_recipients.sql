@@ -15,7 +15,8 @@ from_listing as (
         recipient.ordinality::int as recipient_order,
         'listing' as found_in
     from {{ ref('stg_eoffice__vanban') }} as vanban
-    cross join lateral jsonb_array_elements(coalesce(vanban.recipients, '[]'::jsonb))
+    cross join
+        lateral jsonb_array_elements(coalesce(vanban.recipients, '[]'::jsonb))
         with ordinality as recipient (value, ordinality)
     where not vanban.is_secret
 
@@ -30,7 +31,8 @@ from_package as (
         recipient.ordinality::int as recipient_order,
         'package' as found_in
     from {{ ref('stg_eoffice__edxml_header') }} as header
-    cross join lateral jsonb_array_elements(coalesce(header.recipients, '[]'::jsonb))
+    cross join
+        lateral jsonb_array_elements(coalesce(header.recipients, '[]'::jsonb))
         with ordinality as recipient (value, ordinality)
 
 ),

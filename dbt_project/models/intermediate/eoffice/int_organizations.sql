@@ -5,17 +5,29 @@ with
 
 mentioned as (
 
-    select issuer_code as organization_code, issuer_name as organization_name, 1 as name_rank
+    select
+        issuer_code as organization_code,
+        issuer_name as organization_name,
+        1 as name_rank
     from {{ ref('stg_eoffice__vanban') }}
     where not is_secret
     union all
-    select organization_code, organization_name, 2
+    select
+        organization_code,
+        organization_name,
+        2 as name_rank
     from {{ ref('int_document_recipients') }}
     union all
-    select sender_code, sender_name, 3
+    select
+        sender_code as organization_code,
+        sender_name as organization_name,
+        3 as name_rank
     from {{ ref('stg_eoffice__edxml_header') }}
     union all
-    select hop.value ->> 'organ_id', null, 9
+    select
+        hop.value ->> 'organ_id' as organization_code,
+        null as organization_name,
+        9 as name_rank
     from {{ ref('stg_eoffice__edxml_header') }} as header
     cross join lateral jsonb_array_elements(coalesce(header.trace, '[]'::jsonb)) as hop (value)
 
@@ -23,8 +35,11 @@ mentioned as (
 
 select
     organization_code,
-    (array_agg(organization_name order by name_rank, organization_name)
-        filter (where organization_name is not null))[1] as organization_name
+    (
+        array_agg(organization_name order by name_rank, organization_name)
+        filter (where organization_name is not null)
+    )[1
+    ] as organization_name
 from mentioned
 where organization_code is not null and organization_code <> ''
 group by organization_code

@@ -32,7 +32,8 @@ pupils as (
         bool_or(contact_book_subscribed) as contact_book_subscribed,
         max(delivered_at) as delivered_at
     from latest_term
-    where term = last_term
+    where
+        term = last_term
         and student_key is not null
     group by vendor, agency_code, school_year, school_code, student_key
 

@@ -42,7 +42,8 @@ documents as (
         as_of_dates.as_of_date
     from {{ ref('fct_document') }} as documents
     inner join as_of_dates
-        on documents.counted_date between
+        on
+            documents.counted_date between
             make_date(extract(year from as_of_dates.as_of_date)::int, 1, 1)
             and as_of_dates.as_of_date
 

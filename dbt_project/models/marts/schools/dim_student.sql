@@ -11,8 +11,9 @@ ranked as (
         *,
         row_number() over (
             partition by student_key
-            order by school_year desc, (status = 'Đang học') desc,
-                status_date desc nulls last, school_code
+            order by
+                school_year desc, (status = 'Đang học') desc,
+                status_date desc nulls last, school_code asc
         ) as row_rank
     from {{ ref('stg_csdl_moet__hoc_sinh') }}
 

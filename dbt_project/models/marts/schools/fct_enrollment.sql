@@ -11,7 +11,7 @@ ranked as (
         *,
         row_number() over (
             partition by school_year, student_key
-            order by (status = 'Đang học') desc, status_date desc nulls last, school_code
+            order by (status = 'Đang học') desc, status_date desc nulls last, school_code asc
         ) as row_rank
     from {{ ref('stg_csdl_moet__hoc_sinh') }}
 
@@ -48,7 +48,8 @@ select
     ranked.agency_code
 from ranked
 left join vendor
-    on ranked.school_year = vendor.school_year
-    and ranked.school_code = vendor.school_code
-    and ranked.student_key = vendor.student_key
+    on
+        ranked.school_year = vendor.school_year
+        and ranked.school_code = vendor.school_code
+        and ranked.student_key = vendor.student_key
 where ranked.row_rank = 1

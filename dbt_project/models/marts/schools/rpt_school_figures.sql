@@ -15,9 +15,15 @@ with
 
 years as (
 
-    select agency_code, school_year from {{ ref('dim_school') }}
+    select
+        agency_code,
+        school_year
+    from {{ ref('dim_school') }}
     union
-    select agency_code, school_year from {{ ref('rpt_sis_reconciliation') }}
+    select
+        agency_code,
+        school_year
+    from {{ ref('rpt_sis_reconciliation') }}
 
 ),
 
@@ -36,7 +42,10 @@ schools as (
 
 classes as (
 
-    select agency_code, school_year, count(*)::integer as classes
+    select
+        agency_code,
+        school_year,
+        count(*)::integer as classes
     from {{ ref('dim_class') }}
     group by agency_code, school_year
 

@@ -44,9 +44,10 @@ pupils as (
         coalesce(vendor.contact_book_subscribed, false) as contact_book_subscribed
     from csdl
     full outer join vendor
-        on csdl.school_year = vendor.school_year
-        and csdl.school_code = vendor.school_code
-        and csdl.student_key = vendor.student_key
+        on
+            csdl.school_year = vendor.school_year
+            and csdl.school_code = vendor.school_code
+            and csdl.student_key = vendor.student_key
 
 ),
 
@@ -84,8 +85,9 @@ schools as (
         deliveries.last_delivered_at
     from {{ ref('dim_school') }} as dim_school
     full outer join {{ ref('int_school_deliveries') }} as deliveries
-        on dim_school.school_year = deliveries.school_year
-        and dim_school.school_code = deliveries.school_code
+        on
+            dim_school.school_year = deliveries.school_year
+            and dim_school.school_code = deliveries.school_code
 
 )
 
@@ -123,5 +125,6 @@ select
     coalesce(per_school.contact_book_subscribers, 0) as contact_book_subscribers
 from schools
 left join per_school
-    on schools.school_year = per_school.school_year
-    and schools.school_code = per_school.school_code
+    on
+        schools.school_year = per_school.school_year
+        and schools.school_code = per_school.school_code

@@ -22,7 +22,8 @@ files as (
     from {{ source('schools_meta', 'loaded_file') }} as lf
     inner join {{ source('meta', 'batch') }} as batch
         on lf.batch_id = batch.batch_id
-    where lf.source = 'csdl_moet'
+    where
+        lf.source = 'csdl_moet'
         and lf.status = 'loaded'
         and batch.status = 'succeeded'
 

@@ -35,7 +35,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by school_year, class_code order by batch_id desc, record_no
+            partition by school_year, class_code order by batch_id desc, record_no asc
         ) as row_rank
     from rows
     where class_code is not null

@@ -10,7 +10,10 @@ with
 
 landed as (
 
-    select vanban.batch_id, vanban.record_no, vanban.record
+    select
+        vanban.batch_id,
+        vanban.record_no,
+        vanban.record
     from {{ source('eoffice', 'vanban') }} as vanban
     inner join {{ source('meta', 'batch') }} as batch
         on vanban.batch_id = batch.batch_id
@@ -25,7 +28,8 @@ ranked as (
         (record ->> 'cap_nhat_luc')::timestamptz as updated_at,
         row_number() over (
             partition by (record ->> 'id')::bigint
-            order by (record ->> 'cap_nhat_luc')::timestamptz desc, batch_id desc,
+            order by
+                (record ->> 'cap_nhat_luc')::timestamptz desc, batch_id desc,
                 record_no desc
         ) as version_rank
     from landed
@@ -34,7 +38,9 @@ ranked as (
 
 latest as (
 
-    select *, coalesce(record ->> 'do_mat', '') <> 'thuong' as is_secret
+    select
+        *,
+        coalesce(record ->> 'do_mat', '') <> 'thuong' as is_secret
     from ranked
     where version_rank = 1
 

@@ -23,7 +23,8 @@ deliveries as (
     from {{ source('schools_meta', 'loaded_file') }} as lf
     inner join {{ source('meta', 'batch') }} as batch
         on lf.batch_id = batch.batch_id
-    where lf.source = 'sis'
+    where
+        lf.source = 'sis'
         and lf.status = 'loaded'
         and batch.status = 'succeeded'
 
