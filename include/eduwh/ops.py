@@ -246,6 +246,12 @@ def up(settings: Settings, port: int | None = None, data: str | None = None) -> 
             _stderr(f"sources: sandbox on {server.data_dir} at {server.base_url}")
         else:
             _stderr("sources: the real systems of the settings")
+        import signal
+
+        def _terminated(signum, frame):  # a service manager's stop: shut down in order
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, _terminated)
         process = subprocess.Popen(["airflow", "standalone"], env=env)
         try:
             _announce(settings, port, process)
@@ -278,7 +284,7 @@ def _announce(settings: Settings, port: int, process: subprocess.Popen) -> None:
         "",
         "eduwh is up / eduwh đã chạy",
         f"  Airflow UI:      {base}/",
-        f"  eduwh report:    {base}/eduwh/   (menu: eduwh report / Báo cáo eduwh)",
+        f"  eduwh report:    {base}/eduwh/   (menu: Browse → eduwh report / Báo cáo)",
         "  login:           admin",
         f"  password file:   {secret}" + ("" if secret.exists() else " (written on first start)"),
         f"  AIRFLOW_HOME:    {settings.airflow_home}",
