@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from eduwh.warehouse import admin_dsn
+from tests.conftest import new_database
 
 pytestmark = pytest.mark.timeout(1200)
 
@@ -31,8 +32,8 @@ def _eduwh(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def main_job_run(tmp_path_factory, settings, request):
-    fresh = request.getfixturevalue("fresh_settings")
+def main_job_run(settings):
+    fresh = new_database(settings)
     env = {**os.environ, "WAREHOUSE_DSN": admin_dsn(fresh)}
     setup = _eduwh("setup", env=env)
     assert setup.returncode == 0, setup.stderr[-3000:]

@@ -56,6 +56,10 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
         "DBT_LOG_PATH": str(log_path),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_PARTIAL_PARSE": "True",
+        # A selection by domain (tag:dossiers) must not pull in the relationship tests of
+        # another domain's models, which may not be built: only tests whose every parent
+        # is selected run.
+        "DBT_INDIRECT_SELECTION": "cautious",
     }
 
 
