@@ -14,9 +14,9 @@ import subprocess
 import sys
 
 import pytest
+from tests.conftest import new_database
 
 from eduwh.warehouse import admin_dsn
-from tests.conftest import new_database
 
 pytestmark = pytest.mark.timeout(1200)
 

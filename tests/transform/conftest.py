@@ -1,64 +1,27 @@
 """Fixtures of the dbt tests: a database with the loader's raw and meta tables.
 
-The tables follow the landing contract (raw.motcua__thutuc / raw.motcua__hoso, and
-meta.batch / meta.quarantine) and are created as eduwh_loader, as the loader would.
+The tables are the loader's own (raw.motcua__thutuc / raw.motcua__hoso, meta.batch,
+meta.quarantine, and every other source's, empty), created as eduwh_loader.
 Records are inserted as the loader lands them: one succeeded batch per call, `record`
 being the JSON object exactly as the portal sent it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
-import os
 from datetime import UTC, datetime
 
-import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
 from eduwh import warehouse
+from eduwh.load import ensure_landing_tables
 from eduwh.settings import Settings
-
-RAW_TABLES = ("motcua__thutuc", "motcua__hoso")
-
-LANDING_DDL = [
-    "create table if not exists meta.batch ("
-    " batch_id bigint generated always as identity primary key, source text not null,"
-    " entity text not null, window_start timestamptz, window_end timestamptz,"
-    " status text not null, rows_reported integer, rows_landed integer,"
-    " rows_quarantined integer, started_at timestamptz, finished_at timestamptz,"
-    " error text, run_id text)",
-    "create table if not exists meta.quarantine ("
-    " quarantine_id bigint generated always as identity primary key, batch_id bigint,"
-    " source text, entity text, record text, record_sha256 text, reason text,"
-    " detail text, quarantined_at timestamptz default now())",
-    *[
-        f"create table if not exists raw.{table} (batch_id bigint not null,"
-        " record_no integer not null, record jsonb not null, window_start timestamptz,"
-        " window_end timestamptz, loaded_at timestamptz not null default now())"
-        for table in RAW_TABLES
-    ],
-]
-
-_numbers = itertools.count(1)
-
-
-def new_database(settings: Settings) -> Settings:
-    """A new, empty, bootstrapped database on the session's server (as `fresh_settings`)."""
-    name = f"eduwh_transform_{os.getpid()}_{next(_numbers)}"
-    with psycopg.connect(warehouse.admin_dsn(settings), autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    dsn = warehouse.admin_dsn(settings).rsplit("/", 1)[0] + f"/{name}"
-    isolated = dataclasses.replace(settings, warehouse_dsn=dsn)
-    warehouse.ensure(isolated)
-    return isolated
+from tests.conftest import new_database
 
 
 def create_landing_tables(settings: Settings) -> None:
-    with warehouse.connect(settings, "eduwh_loader") as conn:
-        for statement in LANDING_DDL:
-            conn.execute(statement)
+    """Every source's raw and meta tables, created by the loader's own DDL."""
+    ensure_landing_tables(settings)
 
 
 def land(

@@ -22,12 +22,11 @@ from typing import Any
 import requests
 import urllib3
 
-from eduwh.sources import edxml
+from eduwh.sources import edxml, http
 from eduwh.sources.http import (
     RETRYABLE_STATUS,
     TRANSIENT_ERRORS,
     Endpoint,
-    OAuth2ClientCredentials,
     PageNumberPaging,
     RestClient,
     RetryPolicy,
@@ -94,18 +93,10 @@ def connection(settings: Any) -> tuple[str | None, str, str | None]:
 
 
 def client_options() -> dict[str, Any]:
-    return {
-        "page_size": min(MAX_PAGE_SIZE, int(_env("EOFFICE_PAGE_SIZE", "200"))),
-        "retry": RetryPolicy(
-            max_attempts=int(_env("EOFFICE_MAX_ATTEMPTS", "8")),
-            base_backoff=float(_env("EOFFICE_BACKOFF_BASE", "1.0")),
-            max_backoff=float(_env("EOFFICE_BACKOFF_MAX", "60")),
-        ),
-        "timeout": (
-            float(_env("EOFFICE_CONNECT_TIMEOUT", "10")),
-            float(_env("EOFFICE_READ_TIMEOUT", "300")),
-        ),
-    }
+    """Client knobs read from the environment (``EOFFICE_PAGE_SIZE`` ...)."""
+    options = http.client_options("EOFFICE", page_size=200, read_timeout=300)
+    options["page_size"] = min(MAX_PAGE_SIZE, options["page_size"])
+    return options
 
 
 def make_client(
@@ -116,13 +107,8 @@ def make_client(
     retry: RetryPolicy | None = None,
     timeout: tuple[float, float] | None = None,
 ) -> RestClient:
-    options = client_options()
-    return RestClient(
-        base_url,
-        auth=OAuth2ClientCredentials(client_id, client_secret or ""),
-        retry=retry or options["retry"],
-        timeout=timeout or options["timeout"],
-        source=SOURCE,
+    return http.oauth_client(
+        SOURCE, base_url, client_id, client_secret, client_options(), retry=retry, timeout=timeout
     )
 
 

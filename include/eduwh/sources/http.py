@@ -20,6 +20,7 @@ Memory is bounded by one page: pages are yielded as they arrive.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -365,6 +366,45 @@ class RestClient:
             if page.restarts_window:
                 raise UnstableWindow(f"{self.source}: {endpoint.name}: window changed while read")
             yield from page.records
+
+
+def client_options(prefix: str, *, page_size: int, read_timeout: float) -> dict[str, Any]:
+    """A source's client knobs from the environment (``<PREFIX>_PAGE_SIZE``,
+    ``_MAX_ATTEMPTS``, ``_BACKOFF_BASE``, ``_BACKOFF_MAX``, ``_CONNECT_TIMEOUT``,
+    ``_READ_TIMEOUT``), with the given defaults."""
+
+    def knob(name: str, default: float) -> float:
+        return float(os.environ.get(f"{prefix}_{name}") or default)
+
+    return {
+        "page_size": int(knob("PAGE_SIZE", page_size)),
+        "retry": RetryPolicy(
+            max_attempts=int(knob("MAX_ATTEMPTS", 8)),
+            base_backoff=knob("BACKOFF_BASE", 1.0),
+            max_backoff=knob("BACKOFF_MAX", 60),
+        ),
+        "timeout": (knob("CONNECT_TIMEOUT", 10), knob("READ_TIMEOUT", read_timeout)),
+    }
+
+
+def oauth_client(
+    source: str,
+    base_url: str,
+    client_id: str,
+    client_secret: str | None,
+    options: Mapping[str, Any],
+    *,
+    retry: RetryPolicy | None = None,
+    timeout: tuple[float, float] | None = None,
+) -> RestClient:
+    """A client of a source with OAuth2 client credentials (motcua, e-Office)."""
+    return RestClient(
+        base_url,
+        auth=OAuth2ClientCredentials(client_id, client_secret or ""),
+        retry=retry or options["retry"],
+        timeout=timeout or options["timeout"],
+        source=source,
+    )
 
 
 def _retry_after(response: requests.Response, default: float) -> float:

@@ -7,19 +7,13 @@ time (UTC+07:00, no daylight saving) written ``yyyyMMddHHmmss``; older clients w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from eduwh.sources.http import (
-    Endpoint,
-    OAuth2ClientCredentials,
-    PageNumberPaging,
-    RestClient,
-    RetryPolicy,
-)
+from eduwh.sources import http
+from eduwh.sources.http import Endpoint, PageNumberPaging, RestClient, RetryPolicy
 
 SOURCE = "motcua"
 VN_TZ = timezone(timedelta(hours=7), "ICT")
@@ -110,25 +104,9 @@ def hoso_endpoint(agency: str, page_size: int = 500) -> Endpoint:
     )
 
 
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name)
-    return value if value else default
-
-
 def client_options() -> dict[str, Any]:
-    """Client knobs read from the environment (not yet in ``Settings``)."""
-    return {
-        "page_size": int(_env("MOTCUA_PAGE_SIZE", "500")),
-        "retry": RetryPolicy(
-            max_attempts=int(_env("MOTCUA_MAX_ATTEMPTS", "8")),
-            base_backoff=float(_env("MOTCUA_BACKOFF_BASE", "1.0")),
-            max_backoff=float(_env("MOTCUA_BACKOFF_MAX", "60")),
-        ),
-        "timeout": (
-            float(_env("MOTCUA_CONNECT_TIMEOUT", "10")),
-            float(_env("MOTCUA_READ_TIMEOUT", "120")),
-        ),
-    }
+    """Client knobs read from the environment (``MOTCUA_PAGE_SIZE`` ...)."""
+    return http.client_options("MOTCUA", page_size=500, read_timeout=120)
 
 
 def make_client(
@@ -139,13 +117,8 @@ def make_client(
     retry: RetryPolicy | None = None,
     timeout: tuple[float, float] | None = None,
 ) -> RestClient:
-    options = client_options()
-    return RestClient(
-        base_url,
-        auth=OAuth2ClientCredentials(client_id, client_secret or ""),
-        retry=retry or options["retry"],
-        timeout=timeout or options["timeout"],
-        source=SOURCE,
+    return http.oauth_client(
+        SOURCE, base_url, client_id, client_secret, client_options(), retry=retry, timeout=timeout
     )
 
 
