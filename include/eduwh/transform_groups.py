@@ -40,7 +40,10 @@ def domain_task_group(domain: str):
     return DbtTaskGroup(
         group_id=domain,
         project_config=ProjectConfig(
-            dbt_project_path=DBT_PROJECT, manifest_path=manifest, project_name="eduwh"
+            dbt_project_path=DBT_PROJECT,
+            manifest_path=manifest,
+            project_name="eduwh",
+            install_dbt_deps=False,  # no dbt packages: the hub cannot be reached
         ),
         profile_config=ProfileConfig(
             profile_name="eduwh",
@@ -63,5 +66,4 @@ def domain_task_group(domain: str):
             invocation_mode=InvocationMode.DBT_RUNNER,
             test_indirect_selection=TestIndirectSelection.CAUTIOUS,
         ),
-        operator_args={"install_deps": False},
     )
