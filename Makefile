@@ -26,7 +26,7 @@ browser:
 lint: .venv/.synced
 	$(RUN) ruff check include dags plugins tests bench
 	$(RUN) ruff format --check include dags plugins tests bench
-	$(RUN) sqlfluff lint dbt_project/models dbt_project/snapshots dbt_project/tests
+	$(RUN) eduwh lint-sql dbt_project/models dbt_project/snapshots dbt_project/tests
 
 bench: setup
 	@for b in bench/*/run.py; do echo "== $$b"; $(RUN) python $$b || exit 1; done

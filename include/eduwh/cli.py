@@ -131,6 +131,19 @@ def _up(settings: Settings, args) -> int:
         raise UserError(str(error)) from None
 
 
+def _lint_sql(settings: Settings, args) -> int:
+    """sqlfluff with the dbt templater: dbt compiles the unit tests' fixtures against the
+    warehouse, so the linter needs it up and dbt's environment (`make lint`)."""
+    import subprocess
+
+    from eduwh import warehouse
+    from eduwh.warehouse.dbt import dbt_environment
+
+    print(warehouse.ensure(settings))
+    env = {**os.environ, **dbt_environment(settings)}
+    return subprocess.run(["sqlfluff", "lint", *args.paths], env=env).returncode
+
+
 def _airflow(settings: Settings, args) -> int:
     """`eduwh airflow ...`: Airflow's own CLI with the project's environment."""
     os.execvp("airflow", ["airflow", *args.rest])
@@ -192,6 +205,10 @@ def _parser() -> argparse.ArgumentParser:
     upc.add_argument("--port", type=int, help="UI/API port (default: EDUWH_AIRFLOW_PORT or 8080)")
     upc.add_argument("--data", help="sandbox data set folder (default: the built-in 2019 set)")
     upc.set_defaults(handler=_up)
+
+    ls = commands.add_parser("lint-sql", help="sqlfluff (dbt templater) on the warehouse")
+    ls.add_argument("paths", nargs="+")
+    ls.set_defaults(handler=_lint_sql)
 
     af = commands.add_parser("airflow", help="Airflow's CLI with the project's environment")
     af.add_argument("rest", nargs=argparse.REMAINDER)
