@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -160,3 +160,30 @@ def empty_expected(meta: dict[str, Any]) -> dict[str, Any]:
         ),
         "quality": {"checkpoint": None, "quarantined_rows": None, "run_id": None},
     }
+
+
+# Public holidays of Vietnam in the data sets' years: no office work on them.
+HOLIDAYS = {
+    date(2018, 9, 3),
+    date(2018, 12, 31),
+    date(2019, 1, 1),
+    *(date(2019, 2, d) for d in range(4, 9)),
+    date(2019, 4, 15),
+    date(2019, 4, 29),
+    date(2019, 4, 30),
+    date(2019, 5, 1),
+    date(2019, 9, 2),
+    date(2020, 1, 1),
+}
+
+
+def is_working_day(d: date) -> bool:
+    return d.weekday() < 5 and d not in HOLIDAYS
+
+
+def add_working_days(d: date, n: int) -> date:
+    while n > 0:
+        d += timedelta(days=1)
+        if is_working_day(d):
+            n -= 1
+    return d

@@ -75,6 +75,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from eduwh.sandbox import dataset as ds
+from eduwh.sandbox.dataset import add_working_days, is_working_day
 
 NS_QCVN = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 NS_GOVN = "http://www.go.vn/eDoc"
@@ -213,30 +214,6 @@ OWN_SIGNERS = (
     ("Phó Giám đốc", "KT. GIÁM ĐỐC"),
     ("Chánh Văn phòng", "TL. GIÁM ĐỐC"),
 )
-
-HOLIDAYS = {
-    date(2018, 9, 3),
-    date(2018, 12, 31),
-    date(2019, 1, 1),
-    *(date(2019, 2, d) for d in range(4, 9)),
-    date(2019, 4, 15),
-    date(2019, 4, 29),
-    date(2019, 4, 30),
-    date(2019, 5, 1),
-    date(2019, 9, 2),
-}
-
-
-def is_working_day(d: date) -> bool:
-    return d.weekday() < 5 and d not in HOLIDAYS
-
-
-def add_working_days(d: date, n: int) -> date:
-    while n > 0:
-        d += timedelta(days=1)
-        if is_working_day(d):
-            n -= 1
-    return d
 
 
 # ------------------------------------------------------------- deterministic certificates

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from eduwh.sandbox import dataset as ds
+from eduwh.sandbox.dataset import add_working_days, is_working_day
 
 AGENCY_CODE = "000.23.34.H48"
 AGENCY_NAME = "Sở Giáo dục và Đào tạo Quảng Ngãi"
@@ -143,32 +144,6 @@ def parse_clock(value: str | datetime | None) -> datetime | None:
     if len(s) == 10:
         return datetime.combine(date.fromisoformat(s), time(23, 59, 59))
     return datetime.fromisoformat(s).replace(tzinfo=None)
-
-
-HOLIDAYS = {
-    date(2018, 9, 3),
-    date(2018, 12, 31),
-    date(2019, 1, 1),
-    *(date(2019, 2, d) for d in range(4, 9)),
-    date(2019, 4, 15),
-    date(2019, 4, 29),
-    date(2019, 4, 30),
-    date(2019, 5, 1),
-    date(2019, 9, 2),
-    date(2020, 1, 1),
-}
-
-
-def is_working_day(d: date) -> bool:
-    return d.weekday() < 5 and d not in HOLIDAYS
-
-
-def add_working_days(d: date, n: int) -> date:
-    while n > 0:
-        d += timedelta(days=1)
-        if is_working_day(d):
-            n -= 1
-    return d
 
 
 def working_days_between(start: date, end: date) -> list[date]:
