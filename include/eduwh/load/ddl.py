@@ -64,8 +64,13 @@ create table if not exists meta.quarantine (
 _LOCK_KEY = 0x6564_7577_6864_6C  # serialises concurrent first-time DDL
 
 
+def raw_table(table: str) -> str:
+    """The DDL of a landing table that keeps each record as received (jsonb)."""
+    return _RAW.format(table=table)
+
+
 def statements() -> list[str]:
-    return [_RAW.format(table=t) for t in RAW_TABLES] + _META
+    return [raw_table(t) for t in RAW_TABLES] + _META
 
 
 def ensure_tables(conn: psycopg.Connection) -> None:

@@ -49,14 +49,7 @@ HEADER = "raw.eoffice__edxml_header"
 RAW_TABLES = (VANBAN, HEADER)
 
 DDL = [
-    f"""create table if not exists {VANBAN} (
-    batch_id bigint not null,
-    record_no integer not null,
-    record jsonb not null,
-    window_start timestamptz,
-    window_end timestamptz,
-    loaded_at timestamptz not null default now()
-)""",
+    ddl.raw_table(VANBAN),
     f"""create table if not exists {HEADER} (
     batch_id bigint not null,
     record_no integer not null,
