@@ -51,13 +51,15 @@ def eduwh_warehouse():
         return {"run_id": outcome.run_id, "warnings": outcome.warnings}
 
     @task
-    def publish_report() -> str:
+    def publish_report(logical_date=None, dag_run=None) -> str:
         """JSON, DOCX and HTML of the night's as-of date, swapped in atomically."""
+        from eduwh.orchestration import night_as_of
         from eduwh.report.figures import build_as_of_date
         from eduwh.report.publish import publish_latest
         from eduwh.settings import Settings
 
-        return str(publish_latest(Settings.from_env(), build_as_of_date()))
+        night = night_as_of(logical_date, getattr(dag_run, "run_after", None))
+        return str(publish_latest(Settings.from_env(), build_as_of_date(night)))
 
     landing_tables() >> shared >> domains
     domains >> checkpoint() >> publish_report()

@@ -31,12 +31,11 @@ from eduwh.orchestration import CSDL_MOET_EXPORTS, DEFAULT_ARGS, NIGHTLY, START_
 def moet_school_db():
     @task(pool="csdl_moet", outlets=[CSDL_MOET_EXPORTS])
     def extract_load(logical_date=None, params=None, run_id=None) -> dict:
-        from eduwh.load.schools import current_school_year, extract_load_moet
+        from eduwh.load.schools import extract_load_moet
+        from eduwh.school_year import school_year_of
         from eduwh.settings import Settings
 
-        year = params.get("school_year") or current_school_year(
-            orchestration.night_end(logical_date)
-        )
+        year = params.get("school_year") or school_year_of(orchestration.night_as_of(logical_date))
         summary = extract_load_moet(Settings.from_env(), school_year=year, run_id=run_id)
         summary.pop("loaded", None)  # the file names: counts are enough in XCom
         return summary

@@ -22,6 +22,12 @@ _SESSION_HOME = Path(tempfile.mkdtemp(prefix="eduwh-test-"))
 os.environ["EDUWH_HOME"] = str(_SESSION_HOME)
 os.environ.pop("WAREHOUSE_DSN", None)
 os.environ.setdefault("EDUWH_PSEUDONYM_KEY", "test-pseudonym-key")
+# The agency of the built-in data set (its dataset.json), which most tests land; the
+# tests of other agencies' data sets set or unset these themselves.
+from eduwh.sandbox.motcua_dataset import META as _BUILT_IN  # noqa: E402
+
+os.environ.setdefault("EDUWH_AGENCY_CODE", _BUILT_IN["agency"]["code"])
+os.environ.setdefault("EDUWH_AGENCY_NAME", _BUILT_IN["agency"]["name"])
 
 from eduwh import warehouse  # noqa: E402
 from eduwh.settings import Settings, airflow_environment  # noqa: E402

@@ -11,11 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from eduwh.settings import Settings, airflow_environment
-
-
-class UserError(RuntimeError):
-    """Something the user can fix: printed as one line, exit code 2."""
+from eduwh.errors import UserError
+from eduwh.settings import Settings, airflow_environment, environment_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,7 +143,8 @@ def _lint_sql(settings: Settings, args) -> int:
 
 def _airflow(settings: Settings, args) -> int:
     """`eduwh airflow ...`: Airflow's own CLI with the project's environment."""
-    os.execvp("airflow", ["airflow", *args.rest])
+    airflow = environment_command("airflow")
+    os.execv(airflow, [airflow, *args.rest])
 
 
 def _parser() -> argparse.ArgumentParser:

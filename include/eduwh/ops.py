@@ -27,21 +27,26 @@ backfill runs with `EDUWH_TASK_RETRIES=0` unless the environment sets it.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from eduwh.night import (
+    AGENCY_SETTINGS,
+    SANDBOX_SETTINGS,
+    WAREHOUSE_DAG,
+    check_data_dir,
+    night_sources,
+)
+from eduwh.night import SOURCE_DAGS as night_dags
 from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment
 
-SOURCE_DAGS = ("motcua_dossiers", "eoffice_documents", "moet_school_db", "sis_exports")
-WAREHOUSE_DAG = "eduwh_warehouse"
+SOURCE_DAGS = tuple(night_dags.values())
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 DEFAULT_PORT = 8080
 
@@ -84,12 +89,11 @@ def backfill(
     from eduwh.warehouse.dbt import dbt_environment
 
     echo = echo or _stderr
-    dag_ids = list(dag_ids or SOURCE_DAGS)
-    unknown = sorted(set(dag_ids) - set(SOURCE_DAGS))
+    unknown = sorted(set(dag_ids or ()) - set(SOURCE_DAGS))
     if unknown:
         raise OpsError(f"not a source DAG: {', '.join(unknown)} (known: {', '.join(SOURCE_DAGS)})")
-    dag_ids = [dag_id for dag_id in SOURCE_DAGS if dag_id in dag_ids]  # the nightly order
     planned = nights(start, end)
+    data_dir = check_data_dir(settings, data)
     started = time.monotonic()
 
     echo(f"warehouse: {warehouse.ensure(settings)}")
@@ -99,21 +103,26 @@ def backfill(
     os.environ.setdefault("EDUWH_REPORT_AS_OF", (end - timedelta(days=1)).isoformat())
     bag = _dag_bag()
     runs = []
-    with _sources(settings, data) as server:
-        for number, night in enumerate(planned):
-            if server is not None:  # the sandbox answers as the source would that night
-                server.clock = night.start_of("day").naive() - timedelta(seconds=1)
-            for dag_id in dag_ids:
-                conf = _conf(bag.get_dag(dag_id), full_refresh=full_refresh and number == 0)
-                state = _run(bag, dag_id, night, conf)
-                runs.append({"dag_id": dag_id, "night": night.isoformat(), "state": state})
-                echo(f"[{time.monotonic() - started:6.1f}s] {dag_id} {night.date()}: {state}")
     built = None
-    if build:
-        built = _run(bag, WAREHOUSE_DAG, planned[-1], None)
-        echo(f"[{time.monotonic() - started:6.1f}s] {WAREHOUSE_DAG} {planned[-1].date()}: {built}")
+    with night_sources(settings, data_dir) as night:
+        absent = sorted(set(dag_ids or ()) - set(night.dag_ids))
+        if absent:
+            raise OpsError(f"the sources of {', '.join(absent)} are not in this night's sources")
+        chosen = [dag_id for dag_id in night.dag_ids if not dag_ids or dag_id in dag_ids]
+        for number, night_date in enumerate(planned):
+            if night.server is not None:  # the sandbox answers as the source would that night
+                night.server.clock = night_date.start_of("day").naive() - timedelta(seconds=1)
+            for dag_id in chosen:
+                conf = _conf(bag.get_dag(dag_id), full_refresh=full_refresh and number == 0)
+                state = _run(bag, dag_id, night_date, conf)
+                runs.append({"dag_id": dag_id, "night": night_date.isoformat(), "state": state})
+                echo(f"[{time.monotonic() - started:6.1f}s] {dag_id} {night_date.date()}: {state}")
+        if build:
+            built = _run(bag, WAREHOUSE_DAG, planned[-1], None)
+            elapsed = time.monotonic() - started
+            echo(f"[{elapsed:6.1f}s] {WAREHOUSE_DAG} {planned[-1].date()}: {built}")
     return {
-        "nights": [night.date().isoformat() for night in planned],
+        "nights": [night_date.date().isoformat() for night_date in planned],
         "runs": runs,
         "warehouse": built,
         "report_as_of": os.environ["EDUWH_REPORT_AS_OF"],
@@ -145,54 +154,6 @@ def _run(bag, dag_id: str, logical_date: datetime, conf: dict | None) -> str:
             f"{', '.join(failed) or '-'} (rerun the same range to resume)"
         )
     return state
-
-
-SANDBOX_SETTINGS = {
-    "MOTCUA_BASE_URL": "motcua",
-    "EOFFICE_BASE_URL": "eoffice",
-    "MOET_BASE_URL": "moet",
-}
-SANDBOX_SECRETS = (
-    "MOTCUA_CLIENT_ID",
-    "MOTCUA_CLIENT_SECRET",
-    "EOFFICE_CLIENT_ID",
-    "EOFFICE_CLIENT_SECRET",
-    "MOET_API_KEY",
-    "SIS_DROP_DIR",
-)
-
-
-@contextlib.contextmanager
-def _sources(settings: Settings, data: str | None) -> Iterator:
-    """The sandbox server on the data set (yielded, so its clock can move), or None
-    when the settings point at the real systems."""
-    if settings.real_sources:
-        yield None
-        return
-    from eduwh.main_job import _built_in_dataset
-    from eduwh.sandbox.server import SandboxServer
-
-    data_dir = Path(data) if data else _built_in_dataset(settings)
-    client_id, client_secret = "eduwh", secrets.token_urlsafe(16)
-    server = SandboxServer(data_dir, client_id=client_id, client_secret=client_secret)
-    server.start()
-    served = server.urls
-    env = {name: served.get(prefix) for name, prefix in SANDBOX_SETTINGS.items()}
-    env.update(
-        MOTCUA_CLIENT_ID=client_id,
-        MOTCUA_CLIENT_SECRET=client_secret,
-        EOFFICE_CLIENT_ID=client_id,
-        EOFFICE_CLIENT_SECRET=client_secret,
-        MOET_API_KEY=client_secret,
-        SIS_DROP_DIR=str(data_dir / "sis") if (data_dir / "sis").is_dir() else None,
-    )
-    os.environ.update({name: value for name, value in env.items() if value})
-    try:
-        yield server
-    finally:
-        server.stop()
-        for name in (*SANDBOX_SETTINGS, *SANDBOX_SECRETS):
-            os.environ.pop(name, None)
 
 
 # -- up -------------------------------------------------------------------------------
@@ -234,18 +195,15 @@ def up(settings: Settings, port: int | None = None, data: str | None = None) -> 
     _stderr(f"warehouse: {warehouse.ensure(settings)}")
     os.environ.update(dbt_environment(settings))
     env = {**os.environ, **up_environment(settings, port)}
-    with _sources(settings, data) as server:
-        if server is not None:
-            env.update(
-                {
-                    name: os.environ[name]
-                    for name in (*SANDBOX_SETTINGS, *SANDBOX_SECRETS)
-                    if name in os.environ
-                }
-            )
-            _stderr(f"sources: sandbox on {server.data_dir} at {server.base_url}")
-        else:
-            _stderr("sources: the real systems of the settings")
+    with night_sources(settings, check_data_dir(settings, data)) as night:
+        env.update(
+            {
+                name: os.environ[name]
+                for name in (*SANDBOX_SETTINGS, *AGENCY_SETTINGS)
+                if name in os.environ
+            }
+        )
+        _stderr(night.description)
         import signal
 
         def _terminated(signum, frame):  # a service manager's stop: shut down in order

@@ -99,6 +99,16 @@ def night_end(logical_date: datetime) -> datetime:
     return local.start_of("day")
 
 
+def night_as_of(logical_date: datetime | None, run_after: datetime | None = None):
+    """The day a night reports for: the day before its run's local date (the 01:00 run of
+    7 December reports as of 6 December). An Asset-triggered run has no logical date:
+    its run_after, the moment it was triggered, stands in."""
+    when = logical_date or run_after
+    if when is None:
+        raise ValueError("a run with neither a logical date nor run_after")
+    return (night_end(when) - timedelta(days=1)).date()
+
+
 def json_safe(value):
     """What a task returns goes to XCom as JSON: datetimes become ISO strings."""
     if isinstance(value, dict):

@@ -11,6 +11,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from eduwh.agency import Agency
+from eduwh.errors import UserError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("eduwh_loader", "eduwh_transformer", "eduwh_reader")
 
@@ -25,7 +28,9 @@ class Settings:
     home: Path
     warehouse_dsn: str | None  # None: the embedded server
     pg_port: int
-    agency_code: str
+    agency_code: str | None  # None: not configured (a data set then names its own)
+    agency_name: str | None
+    moet_department_code: str | None
     motcua_base_url: str | None
     motcua_client_id: str
     motcua_client_secret: str | None
@@ -43,7 +48,9 @@ class Settings:
             home=home,
             warehouse_dsn=_env("WAREHOUSE_DSN"),
             pg_port=int(_env("EDUWH_PG_PORT", "54329")),
-            agency_code=_env("EDUWH_AGENCY_CODE", "000.23.34.H48"),
+            agency_code=_env("EDUWH_AGENCY_CODE"),
+            agency_name=_env("EDUWH_AGENCY_NAME"),
+            moet_department_code=_env("EDUWH_MOET_DEPARTMENT_CODE"),
             motcua_base_url=_env("MOTCUA_BASE_URL"),
             motcua_client_id=_env("MOTCUA_CLIENT_ID", "eduwh"),
             motcua_client_secret=_env("MOTCUA_CLIENT_SECRET"),
@@ -61,6 +68,23 @@ class Settings:
         return any(
             (self.motcua_base_url, self.eoffice_base_url, self.moet_base_url, self.sis_drop_dir)
         )
+
+    @property
+    def configured_agency(self) -> Agency | None:
+        if not self.agency_code:
+            return None
+        return Agency(self.agency_code, self.agency_name, self.moet_department_code)
+
+    @property
+    def agency(self) -> Agency:
+        """The agency a task extracts or reports for; a clear error when none is set."""
+        agency = self.configured_agency
+        if agency is None:
+            raise UserError(
+                "no agency: set EDUWH_AGENCY_CODE (and EDUWH_AGENCY_NAME), "
+                "or run on a data set that names one (eduwh run --data DIR)"
+            )
+        return agency
 
     @property
     def embedded(self) -> bool:
@@ -81,6 +105,21 @@ class Settings:
             key_file.write_text(secrets.token_hex(32))
             key_file.chmod(0o600)
         return key_file.read_text().strip()
+
+
+def environment_command(name: str) -> str:
+    """A command of this Python environment (`airflow`, `dbt`), found beside the running
+    interpreter even when the environment's bin folder is not on the PATH."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise UserError(f"the `{name}` command is not installed in this environment (make setup)")
+    return found
 
 
 def airflow_environment(settings: Settings) -> dict[str, str]:

@@ -11,9 +11,10 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
-from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment
+from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment, environment_command
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 
@@ -37,14 +38,14 @@ def setup(settings: Settings, force: bool = False) -> None:
 
 def _step(stamp: Path, force: bool, name: str, action) -> None:
     if stamp.exists() and not force:
-        print(f"setup: {name}: up to date")
+        print(f"setup: {name}: up to date", file=sys.stderr)
         return
-    print(f"setup: {name} ...", flush=True)
+    print(f"setup: {name} ...", file=sys.stderr, flush=True)
     action()
     for old in stamp.parent.glob(stamp.name.rsplit("-", 1)[0] + "-*"):
         old.unlink()
     stamp.touch()
-    print(f"setup: {name}: done")
+    print(f"setup: {name}: done", file=sys.stderr)
 
 
 def _migrate_airflow(settings: Settings) -> None:
@@ -67,14 +68,15 @@ def _migrate_airflow(settings: Settings) -> None:
 
 def _airflow(settings: Settings, *args: str) -> None:
     env = {**os.environ, **airflow_environment(settings)}
-    result = subprocess.run(["airflow", *args], env=env, capture_output=True, text=True)
+    airflow = environment_command("airflow")
+    result = subprocess.run([airflow, *args], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"airflow {' '.join(args)} failed:\n{result.stderr[-3000:]}")
 
 
 def _parse_dbt(settings: Settings) -> None:
     if not (DBT_PROJECT / "dbt_project.yml").exists():
-        print("setup: no dbt project yet, skipping the manifest")
+        print("setup: no dbt project yet, skipping the manifest", file=sys.stderr)
         return
     from eduwh.warehouse.dbt import parse_manifest
 

@@ -46,6 +46,18 @@ create table if not exists meta.watermark (
     updated_at timestamptz,
     primary key (source, entity)
 )""",
+    # Which agency's source instance a batch came from: the loader names the agency on
+    # its ledger connection (eduwh.load.register), so every batch it opens carries it.
+    "alter table meta.batch add column if not exists agency_code text"
+    " default nullif(current_setting('eduwh.agency_code', true), '')",
+    # The agencies the nights extracted for (eduwh.load.register): dim_agency reads it.
+    """
+create table if not exists meta.agency (
+    agency_code text primary key,
+    agency_name text,
+    moet_department_code text,
+    registered_at timestamptz not null default now()
+)""",
     """
 create table if not exists meta.quarantine (
     quarantine_id bigserial primary key,

@@ -29,6 +29,7 @@ import psycopg
 from eduwh import warehouse
 from eduwh.load import ddl, ledger, quarantine, watermark
 from eduwh.load.copy import RawCopy
+from eduwh.load.register import register_agency
 from eduwh.settings import Settings
 from eduwh.sources import motcua
 from eduwh.sources.http import Endpoint, RestClient, Window
@@ -62,6 +63,7 @@ def extract_load(
     """
     if not settings.motcua_base_url:
         raise ValueError("MOTCUA_BASE_URL is not set (no one-stop portal to extract from)")
+    agency = settings.agency
     window_end = motcua.local(window_end)
     run_id = run_id or f"motcua-{uuid.uuid4().hex[:12]}"
     options = motcua.client_options()
@@ -79,6 +81,7 @@ def extract_load(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ddl.ensure_tables(book)
+        register_agency(book, agency)
         ledger.lock_source(book, SOURCE)
         summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
         if summary["abandoned"]:
@@ -88,7 +91,7 @@ def extract_load(
             )
 
         # 1. catalogue
-        endpoint = motcua.thutuc_endpoint(settings.agency_code, options["page_size"])
+        endpoint = motcua.thutuc_endpoint(agency.code, options["page_size"])
         landed_before = (
             None if full_refresh else ledger.last_succeeded(book, SOURCE, "thutuc", window_end)
         )
@@ -152,7 +155,7 @@ def extract_load(
                 book,
                 data,
                 client,
-                motcua.hoso_endpoint(settings.agency_code, options["page_size"]),
+                motcua.hoso_endpoint(agency.code, options["page_size"]),
                 entity="hoso",
                 window=Window(window_start, window_end),
                 batch_window=(window_start, window_end),

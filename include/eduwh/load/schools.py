@@ -46,6 +46,8 @@ from psycopg import sql
 from eduwh import warehouse
 from eduwh.load import ddl, ledger, quarantine
 from eduwh.load.copy import record_json
+from eduwh.load.register import register_agency
+from eduwh.school_year import school_year_of
 from eduwh.settings import Settings
 from eduwh.sources import csdl_moet, sis
 from eduwh.sources.tabular import BadFile, Table, canonical
@@ -316,7 +318,8 @@ def extract_load_moet(
     api_key = api_key or _setting(settings, "moet_api_key", "MOET_API_KEY")
     if not base_url:
         raise ValueError("MOET_BASE_URL is not set (no csdl.moet to extract from)")
-    department_code = department_code or settings.agency_code
+    agency = settings.agency
+    department_code = department_code or agency.moet_department_code
     school_year = school_year or os.environ.get("MOET_SCHOOL_YEAR") or current_school_year()
     run_id = run_id or f"moet-{uuid.uuid4().hex[:12]}"
     source = csdl_moet.SOURCE
@@ -329,6 +332,7 @@ def extract_load_moet(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ensure_tables(book)
+        register_agency(book, agency)
         ledger.lock_source(book, source)
         summary["abandoned"] = ledger.abandon_stale(book, source)
         exports = csdl_moet.list_exports(client, department_code, school_year)
@@ -346,7 +350,7 @@ def extract_load_moet(
                 entity=export.loai,
                 table=MOET_TABLES[export.loai],
                 file=export.file,
-                agency_code=department_code,
+                agency_code=agency.code,
                 school_code=export.ma_truong,
                 school_year=export.nam_hoc,
                 term=None,
@@ -384,10 +388,8 @@ def _aware(value: str | None) -> datetime | None:
 
 
 def current_school_year(today: datetime | None = None) -> str:
-    """A school year runs September to August: 2019-2020 from September 2019."""
-    today = today or datetime.now(VN)
-    start = today.year if today.month >= 8 else today.year - 1
-    return f"{start}-{start + 1}"
+    """The school year of ``today`` (default: now in Vietnam); eduwh.school_year."""
+    return school_year_of((today or datetime.now(VN)).date())
 
 
 # ---------------------------------------------------------------------------- SIS
@@ -408,6 +410,7 @@ def load_sis(
         raise FileNotFoundError(f"SIS_DROP_DIR {drop_dir} is not a folder")
     if until is not None and until.tzinfo is not None:
         until = until.astimezone(VN).replace(tzinfo=None)
+    agency = settings.agency
     run_id = run_id or f"sis-{uuid.uuid4().hex[:12]}"
     source = sis.SOURCE
     summary = _summary(source, run_id)
@@ -417,6 +420,7 @@ def load_sis(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ensure_tables(book)
+        register_agency(book, agency)
         ledger.lock_source(book, source)
         summary["abandoned"] = ledger.abandon_stale(book, source)
         landed_names = {file for file, _ in _landed(book, source)}
@@ -433,7 +437,7 @@ def load_sis(
                 entity=delivery.vendor,
                 table=SIS_TABLES[delivery.vendor],
                 file=delivery.file,
-                agency_code=settings.agency_code,
+                agency_code=agency.code,
                 school_code=delivery.ma_truong,
                 school_year=delivery.nam_hoc,
                 term=delivery.hoc_ky,
@@ -455,7 +459,7 @@ def load_sis(
                 entity=path.parent.name,
                 table=SIS_TABLES[path.parent.name],
                 file=name,
-                agency_code=settings.agency_code,
+                agency_code=agency.code,
                 school_code=None,
                 school_year=None,
                 term=None,

@@ -223,7 +223,13 @@ def document_figures_suite() -> SuiteSpec:
 
 def school_figures_suite() -> SuiteSpec:
     table = "marts.rpt_school_figures"
-    columns = ("schools", "schools_on_smas", "schools_on_vnedu", "students_matched_pct")
+    columns = (
+        "has_school_list",
+        "schools",
+        "schools_on_smas",
+        "schools_on_vnedu",
+        "students_matched_pct",
+    )
     return SuiteSpec(
         name="figures.rpt_school_figures",
         asset=AssetSpec(
@@ -235,11 +241,11 @@ def school_figures_suite() -> SuiteSpec:
         expectations=[
             _rows(
                 "schools on SMAS <= schools",
-                "select * from {batch} where schools_on_smas > schools",
+                "select * from {batch} where has_school_list and schools_on_smas > schools",
             ),
             _rows(
                 "schools on vnEdu <= schools",
-                "select * from {batch} where schools_on_vnedu > schools",
+                "select * from {batch} where has_school_list and schools_on_vnedu > schools",
             ),
             _pct("students_matched_pct"),
         ],
@@ -247,21 +253,27 @@ def school_figures_suite() -> SuiteSpec:
 
 
 def sis_schools_suite() -> SuiteSpec:
-    """Every school of an SMAS/vnEdu delivery exists in csdl.moet (its school list)."""
+    """Every school of an SMAS/vnEdu delivery exists in csdl.moet (its school list), in
+    the school years whose school list landed: deliveries of other years are kept and
+    reported for their own year but never enter the checks (contracts/sis_exports.md)."""
     query = (
-        "select school_year, school_code from marts.rpt_sis_reconciliation"
-        " where (delivers_smas or delivers_vnedu) and not on_school_list"
+        "select r.school_year, r.school_code from marts.rpt_sis_reconciliation as r"
+        " join marts.rpt_school_figures as f"
+        " on f.agency_code = r.agency_code and f.school_year = r.school_year"
+        " where f.has_school_list and (r.delivers_smas or r.delivers_vnedu)"
+        " and not r.on_school_list"
     )
     return SuiteSpec(
         name="figures.sis_schools_in_csdl_moet",
         asset=AssetSpec(
             name="SIS schools missing from csdl.moet",
             query=query,
-            requires=("marts.rpt_sis_reconciliation",),
+            requires=("marts.rpt_sis_reconciliation", "marts.rpt_school_figures"),
             columns=(
                 "marts.rpt_sis_reconciliation.on_school_list",
                 "marts.rpt_sis_reconciliation.delivers_smas",
                 "marts.rpt_sis_reconciliation.delivers_vnedu",
+                "marts.rpt_school_figures.has_school_list",
             ),
         ),
         expectations=[

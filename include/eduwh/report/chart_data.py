@@ -147,7 +147,7 @@ def plan_tasks(conn, agency: str, year: int) -> list[dict]:
 
 def chart_data(settings: Settings, year: int, as_of: date) -> dict:
     """Every chart's data (None where the mart is not built yet) and the plan tasks."""
-    agency = settings.agency_code
+    agency = settings.agency.code
     with warehouse.connect(settings, READER) as conn:
         return {
             "dossiers_by_month": dossiers_by_month(conn, agency, as_of),

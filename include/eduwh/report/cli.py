@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +14,7 @@ from eduwh.settings import Settings
 
 
 def report_main(settings: Settings, args) -> int:
-    from eduwh.cli import UserError
+    from eduwh.errors import UserError
 
     try:
         as_of = date.fromisoformat(args.as_of)
@@ -42,7 +46,7 @@ def publish(
     allow_failed_checks: bool,
 ) -> Path | None:
     """Guard, read the figures, and print (json) or render (docx, html) the report."""
-    from eduwh.cli import UserError
+    from eduwh.errors import UserError
     from eduwh.quality import ChecksFailed, guard, latest_outcome
     from eduwh.report.figures import report_figures
 
@@ -50,7 +54,8 @@ def publish(
         status, unchecked = guard(settings, allow_failed_checks)
     except ChecksFailed as error:
         raise UserError(str(error)) from None
-    figures = report_figures(settings, year, as_of)
+    with _output_to_stderr():  # a date not built yet runs dbt, whose log is not the JSON
+        figures = report_figures(settings, year, as_of)
     outcome = latest_outcome(settings)
     figures["quality"].update(
         checkpoint=status, run_id=outcome.run_id if outcome else None, unchecked=unchecked
@@ -62,3 +67,19 @@ def publish(
     from eduwh.report.render import render
 
     return render(figures, chart_data(settings, year, as_of), out_dir, fmt, unchecked)
+
+
+@contextlib.contextmanager
+def _output_to_stderr() -> Iterator[None]:
+    """Whatever is written to stdout meanwhile (Python's or a library's file descriptor 1)
+    goes to stderr: stdout carries the command's JSON alone."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from eduwh import warehouse
+from eduwh.school_year import school_year_of
 from eduwh.settings import Settings
 
 # The source system a section's figures come from.
@@ -123,23 +124,17 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
     with warehouse.connect(settings, role="eduwh_reader") as conn:
         landed = _landed_sources(conn)
         figures = {
-            "agency": _agency(conn, settings.agency_code),
+            "agency": _agency(conn, settings.agency.code),
             "year": year,
             "as_of": as_of.isoformat(),
         }
         for section, (mart, prefix, keys) in SECTIONS.items():
             source = SECTION_SOURCE.get(section)
             known = source is None or source in landed
-            row = _row(conn, mart, settings.agency_code, year, as_of) if known else None
+            row = _row(conn, mart, settings.agency.code, year, as_of) if known else None
             figures[section] = {key: _plain(row.get(prefix + key)) if row else None for key in keys}
         figures["quality"] = _quality(conn)
     return figures
-
-
-def school_year_of(day: date) -> str:
-    """Vietnamese school years run from September to the following summer."""
-    first = day.year if day.month >= 9 else day.year - 1
-    return f"{first}-{first + 1}"
 
 
 def _landed_sources(conn) -> set[str]:
@@ -150,9 +145,10 @@ def _landed_sources(conn) -> set[str]:
     return {source for (source,) in conn.execute(query)}
 
 
-def build_as_of_date() -> date:
-    """The as-of date a build is asked for: EDUWH_REPORT_AS_OF, else the last complete day
-    in Vietnam (the night's run at 01:00 reports the day before)."""
+def build_as_of_date(night: date | None = None) -> date:
+    """The as-of date a build is asked for: EDUWH_REPORT_AS_OF (`eduwh run --as-of`),
+    else the night's own date (a re-run of an old night reports that night), else the
+    last complete day in Vietnam (the night's run at 01:00 reports the day before)."""
     import os
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
@@ -160,6 +156,8 @@ def build_as_of_date() -> date:
     configured = os.environ.get("EDUWH_REPORT_AS_OF")
     if configured:
         return date.fromisoformat(configured)
+    if night is not None:
+        return night
     return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() - timedelta(days=1)
 
 
@@ -186,18 +184,19 @@ def _missing_as_of(settings: Settings, year: int, as_of: date) -> bool:
     with warehouse.connect(settings, role="eduwh_reader") as conn:
         if not _exists(conn, "rpt_dossier_figures"):
             return False
-        return _row(conn, "rpt_dossier_figures", settings.agency_code, year, as_of) is None
+        return _row(conn, "rpt_dossier_figures", settings.agency.code, year, as_of) is None
 
 
 def _agency(conn, code: str) -> dict:
     if _exists(conn, "dim_agency"):
         row = conn.execute(
-            "select agency_code, agency_name from marts.dim_agency where agency_code = %s",
+            "select agency_code, agency_name, province_name from marts.dim_agency"
+            " where agency_code = %s",
             (code,),
         ).fetchone()
-        if row:
-            return {"code": row[0], "name": row[1]}
-    return {"code": code, "name": None}
+        if row:  # `province`: beyond the contract's keys, the place of the date line
+            return {"code": row[0], "name": row[1], "province": row[2]}
+    return {"code": code, "name": None, "province": None}
 
 
 def _row(conn, mart: str, agency: str, year: int, as_of: date) -> dict | None:

@@ -54,9 +54,9 @@ of the definitions:
   ``Đang làm việc``;
 - ``schools_on_smas`` / ``schools_on_vnedu``: schools with at least one readable
   delivery of that vendor in the school year (what is delivered, not what is declared);
-- ``students_matched_pct``: of the distinct pupils (``MaHocSinh``) in the latest
-  delivery of the latest term of each (vendor, school), the share whose code is a pupil
-  of the same school in csdl.moet (any status), one decimal.
+- ``students_matched_pct``: of the distinct pupils (``MaHocSinh``) of a school in the
+  latest delivery of each (vendor, school, term), both terms, the share whose code is a
+  pupil of the same school in csdl.moet (any status), one decimal.
 """
 
 from __future__ import annotations
@@ -1311,8 +1311,8 @@ def expected_schools(
     on: dict[str, set[str]] = {"smas": set(), "vnedu": set()}
     for (vendor, school), terms in deliveries.items():
         on[vendor].add(school)
-        last = terms[max(terms)]
-        vendor_pupils[school] |= {r["MaHocSinh"] for r in last.records if r["MaHocSinh"]}
+        for latest in terms.values():  # both terms count (sis_exports.md)
+            vendor_pupils[school] |= {r["MaHocSinh"] for r in latest.records if r["MaHocSinh"]}
     in_vendor = sum(len(v) for v in vendor_pupils.values())
     matched = sum(len(v & pupils.get(school, set())) for school, v in vendor_pupils.items())
     declared = {r["Mã trường"]: r["Phần mềm quản lý trường học"] for r in schools}

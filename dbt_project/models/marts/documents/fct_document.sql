@@ -8,7 +8,7 @@
 
 select
     vanban.document_id,
-    '{{ var("eoffice_agency_code", "000.23.34.H48") }}'::text as agency_code,
+    vanban.agency_code,
     case vanban.direction_code when 'den' then 'incoming' when 'di' then 'outgoing' end
         as direction,
     vanban.is_secret,

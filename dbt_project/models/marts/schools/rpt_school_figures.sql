@@ -7,9 +7,14 @@
 --   teachers  staff whose position is 'Giáo viên' and status 'Đang làm việc'
 --   schools_on_smas / _vnedu  schools with a delivery of that vendor in the year (what is
 --             delivered; what is declared is in schools_declared_*)
---   students_matched_pct  pupils in the vendors' exports (latest delivery of the latest
---             term) whose code is a pupil of the same school in csdl.moet, over all pupils
---             in the exports; one decimal.
+--   students_matched_pct  pupils covered by the vendors' exports (the latest delivery of
+--             each (vendor, school, term); both terms count; a pupil counts once per school)
+--             whose code is a pupil of the same school in csdl.moet, over the pupils
+--             covered; one decimal (contracts/sis_exports.md)
+--   has_school_list  csdl.moet's school list of that year has landed; a year known only
+--             from SIS deliveries (an old delivery in the drop folder) has none, and the
+--             cross-source checks leave it out (sis_exports.md: other school years never
+--             enter the checks of the year asked)
 
 with
 
@@ -104,6 +109,7 @@ select
     years.agency_code,
     coalesce(agencies.agency_name, years.agency_code) as agency_name,
     years.school_year,
+    schools.schools is not null as has_school_list,
     coalesce(schools.schools, 0) as schools,
     coalesce(classes.classes, 0) as classes,
     coalesce(students.students, 0) as students,
@@ -127,7 +133,7 @@ select
             then round(100.0 * sis.students_matched / sis.students_in_vendor_exports, 1)
     end::numeric(4, 1) as students_matched_pct
 from years
-left join {{ ref('agencies') }} as agencies on years.agency_code = agencies.agency_code
+left join {{ ref('dim_agency') }} as agencies on years.agency_code = agencies.agency_code
 left join schools
     on years.agency_code = schools.agency_code and years.school_year = schools.school_year
 left join classes

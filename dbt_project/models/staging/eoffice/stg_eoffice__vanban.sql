@@ -13,7 +13,8 @@ landed as (
     select
         vanban.batch_id,
         vanban.record_no,
-        vanban.record
+        vanban.record,
+        batch.agency_code
     from {{ source('eoffice', 'vanban') }} as vanban
     inner join {{ source('meta', 'batch') }} as batch
         on vanban.batch_id = batch.batch_id
@@ -48,6 +49,7 @@ latest as (
 
 select
     (record ->> 'id')::bigint as document_id,
+    agency_code,
     record ->> 'loai' as direction_code,
     is_secret,
     record ->> 'do_mat' as secrecy_code,
