@@ -8,15 +8,22 @@
    - iterparse: lxml.etree.iterparse(events=("end",), huge_tree=True) with clear() of
      elements and preceding siblings, reading .text of the attachment to size it;
    - tree (baseline): lxml.etree.parse of the whole document (non-streaming), on a
-     smaller attachment (default 50 MB) so the growth shows without exhausting memory.
+     smaller attachment (default 50 MB) so the growth shows without exhausting memory;
+3. linearity: parse time of a package holding N and 10 N elements inside MessageHeader,
+   nested (default N = 10 000, the depth limit lifted for the measure) and wide (N siblings,
+   default N = 100 000); the growth ratio t(10 N) / t(N) is ~10 when the cost is linear
+   in the package (it was ~75 for nesting when every end tag scanned the element path).
+   Also: how long the default limits take to refuse a 100 000-deep nesting bomb.
 Last printed line: one JSON object with the figures and ratios.
 
     uv run python bench/edxml/run.py [--packages 10000] [--big-mb 200] [--tree-mb 50]
+                                     [--nested 10000] [--wide 100000]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import random
 import subprocess
@@ -102,11 +109,69 @@ def child(mode: str, path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def with_elements(base: bytes, fragment: bytes) -> bytes:
+    """``base`` (a package) with ``fragment`` as the last child of MessageHeader."""
+    close = b"</edXML:MessageHeader>"
+    assert base.count(close) == 1
+    return base.replace(close, fragment + close)
+
+
+def best_parse_seconds(data: bytes, repeat: int = 3, **limits) -> float:
+    from eduwh.sources.edxml import parse_package
+
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        parse_package(io.BytesIO(data), **limits)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def linearity(nested: int, wide: int) -> dict:
+    from eduwh.sources.edxml import MalformedPackage, parse_package
+
+    out = io.BytesIO()
+    gen.write_package(out, spec([("a.pdf", 1024)]), random.Random(3))
+    base = out.getvalue()
+    figures: dict = {}
+    shapes = {
+        "nested": (nested, lambda n: b"<edXML:Nest>" * n + b"</edXML:Nest>" * n),
+        "wide": (wide, lambda n: b"<edXML:Item>x</edXML:Item>" * n),
+    }
+    for name, (n, fragment) in shapes.items():
+        small, large = with_elements(base, fragment(n)), with_elements(base, fragment(10 * n))
+        t_small = best_parse_seconds(small, max_depth=20 * n)
+        t_large = best_parse_seconds(large, max_depth=20 * n)
+        figures[name] = {
+            "n": n,
+            "bytes_n": len(small),
+            "bytes_10n": len(large),
+            "seconds_n": round(t_small, 4),
+            "seconds_10n": round(t_large, 4),
+        }
+        figures[f"ratio_{name}_10n_over_n"] = round(t_large / max(t_small, 1e-9), 1)
+    bomb = with_elements(base, shapes["nested"][1](100_000))
+    t = time.perf_counter()
+    try:
+        parse_package(io.BytesIO(bomb))
+        reason = None
+    except MalformedPackage as error:
+        reason = error.reason
+    figures["nesting_bomb_100k"] = {
+        "bytes": len(bomb),
+        "reason": reason,
+        "seconds": round(time.perf_counter() - t, 4),
+    }
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--packages", type=int, default=10_000)
     parser.add_argument("--big-mb", type=int, default=200)
     parser.add_argument("--tree-mb", type=int, default=50)
+    parser.add_argument("--nested", type=int, default=10_000)
+    parser.add_argument("--wide", type=int, default=100_000)
     args = parser.parse_args()
     from eduwh.sources.edxml import parse_file
 
@@ -137,6 +202,7 @@ def main() -> None:
         iterparse = child("iterparse", big)
         stream_small = child("stream", small)
         tree = child("tree", small)
+    linear = linearity(args.nested, args.wide)
     figures = {
         "packages": args.packages,
         "packages_per_s": round(args.packages / seconds, 1),
@@ -153,12 +219,17 @@ def main() -> None:
         "ratio_rss_tree_over_stream_small": round(
             tree["maxrss_growth_mb"] / max(stream_small["maxrss_growth_mb"], 0.1), 1
         ),
+        "linearity": {k: v for k, v in linear.items() if not k.startswith("ratio_")},
+        **{k: v for k, v in linear.items() if k.startswith("ratio_")},
     }
     print(
         f"{args.packages} packages: {figures['packages_per_s']} packages/s; "
         f"{args.big_mb} MB attachment: stream rss +{stream['maxrss_growth_mb']:.1f} MB, "
         f"iterparse rss +{iterparse['maxrss_growth_mb']:.1f} MB; {args.tree_mb} MB: "
-        f"tree rss +{tree['maxrss_growth_mb']:.1f} MB"
+        f"tree rss +{tree['maxrss_growth_mb']:.1f} MB; 10x the elements: nested "
+        f"x{linear['ratio_nested_10n_over_n']}, wide x{linear['ratio_wide_10n_over_n']} "
+        f"the time; a 100k nesting bomb refused in "
+        f"{linear['nesting_bomb_100k']['seconds']} s ({linear['nesting_bomb_100k']['reason']})"
     )
     print(json.dumps(figures))
 

@@ -103,8 +103,10 @@ def test_missing_and_bad_fields():
     bad_date = text.replace("02/12/2019", "2019-13-45")
     with pytest.raises(MalformedPackage, match="invalid_header_field:PromulgationDate"):
         parse_package(io.BytesIO(bad_date.encode()))
-    with pytest.raises(MalformedPackage, match="truncated_xml"):
+    with pytest.raises(MalformedPackage, match="empty_package"):
         parse_package(io.BytesIO(b""))
+    with pytest.raises(MalformedPackage, match="truncated_xml"):
+        parse_package(io.BytesIO(b" \n"))
     with pytest.raises(MalformedPackage, match="unknown_namespace"):
         parse_package(io.BytesIO(b"<html><body/></html>"))
 

@@ -16,7 +16,7 @@ import pytest
 from eduwh import warehouse
 from eduwh.load.eoffice import extract_load
 from eduwh.warehouse.dbt import run_dbt
-from tests.eoffice.conftest import register_eoffice
+from tests.eoffice.conftest import META, register_eoffice
 
 AS_OF = "2019-12-06"
 
@@ -36,7 +36,7 @@ def night(eoffice_dataset, settings, tmp_path_factory):
         conn.execute(f'drop database if exists "{name}"')
         conn.execute(f'create database "{name}"')
     dsn = warehouse.admin_dsn(settings).rsplit("/", 1)[0] + f"/{name}"
-    db = dataclasses.replace(settings, warehouse_dsn=dsn)
+    db = dataclasses.replace(settings, warehouse_dsn=dsn, agency_code=META["agency"]["code"])
     warehouse.ensure(db)
     env = {
         "EOFFICE_CLIENT_ID": "eduwh",

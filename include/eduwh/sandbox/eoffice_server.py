@@ -11,8 +11,9 @@ Paths (below the source prefix, so ``EOFFICE_BASE_URL = http://127.0.0.1:PORT/eo
   Answer ``{"page", "page_size", "total", "data"}``; rows are the stored jsonl lines byte
   for byte (secret documents included, as the real system lists them).
 - ``GET /api/v1/vanban/{id}/edxml``: the package file (``application/xml``), sent from
-  a memory map of the file (never read into memory); ``404`` when the document is not
-  visible at the clock, is secret, or has no package.
+  a memory map of the file (never read into memory; an empty file is sent as an empty
+  ``200``, as a real server would send it); ``404`` when the document is not visible at
+  the clock, is secret, or has no package.
 
 Every data call needs ``Authorization: Bearer <token>`` and goes through the fault
 injector (``faults.py``; listings also get the window that changes while paged).
@@ -25,6 +26,7 @@ from __future__ import annotations
 import bisect
 import json
 import mmap
+import os
 import re
 import threading
 from collections import defaultdict
@@ -196,5 +198,7 @@ class EofficeApp:
         if not path.is_file():
             return error(404, f"document {doc_id} has no package")
         with open(path, "rb") as handle:
+            if not os.fstat(handle.fileno()).st_size:  # mmap cannot map 0 bytes
+                return Response(200, b"", content_type="application/xml")
             body = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         return Response(200, body, content_type="application/xml")  # type: ignore[arg-type]

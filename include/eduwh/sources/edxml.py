@@ -7,11 +7,28 @@ priority, the hops of the interconnection axis, whether an XML-DSig ``Signature`
 present and its certificate subject, and the attachments' names and sizes.
 
 Memory stays flat whatever the size of the attachments: the package is fed to lxml's
-parser in 64 KiB chunks with a *parser target* (SAX-style callbacks, ``huge_tree``), so
-no tree is built at all and a text node reaches us chunk by chunk. An attachment body
+parser in 64 KiB chunks with a *parser target* (SAX-style callbacks), so no tree is
+built at all and a text node reaches us chunk by chunk. An attachment body
 (``ContentTransferEncoded``, base64) is never kept: it is checked for the base64
 alphabet and its padding as it streams by, and its decoded size is
 ``len(base64 text without whitespace) * 3 / 4 - padding``.
+
+Cost is linear in the package and memory bounded whatever the package holds:
+
+- O(1) work per tag: the open elements are a stack, and the few ancestors a field's
+  meaning depends on (``MessageHeader``, ``Bussiness``, ``Signature``) are counted as
+  they open and close, never searched for in the stack;
+- limits, each a :class:`MalformedPackage` (so the package is quarantined):
+  ``MAX_DEPTH`` open elements, ``MAX_MARKUP`` bytes of markup libxml2 must hold before
+  it can hand us anything (a start tag with its attribute values, a comment, a
+  processing instruction, a DTD, a CDATA section), ``MAX_PACKAGE_BYTES`` in all.
+  libxml2's push parser keeps a whole start tag in memory until its ``>`` arrives (a
+  100 MB attribute took 185 MB of C memory, ``huge_tree`` or not, and one more 100 MB
+  Python string with ``huge_tree``); text, by contrast, is handed over chunk by chunk.
+  So the markup limit is a watchdog on progress: when more than ``MAX_MARKUP`` bytes
+  have been fed since the parser last called the target, the package is refused.
+  ``huge_tree`` is off, so libxml2's own limits (10 MB per attribute value, names of
+  50 000 characters, entity amplification) stay on behind ours.
 
 Why not ``etree.iterparse`` with ``clear()``: iterparse hands an element over at its
 ``end`` event, with its whole text already built — a 200 MB attachment is then one
@@ -25,14 +42,22 @@ sender software writes; the root may be ``edXMLEnvelope`` or ``EdXMLEnvelope``.
 
 Problems raise :class:`MalformedPackage` with a reason code:
 
-- ``truncated_xml``: the document ends before its root element is closed (or is empty);
+- ``truncated_xml``: the document ends before its root element is closed (or holds
+  nothing but whitespace);
 - ``invalid_xml``: not well-formed XML before its end;
 - ``unknown_namespace``: the root is not an edXML envelope of a known namespace;
 - ``missing_header_field:<name>``: a required header field is absent or empty
   (``From.OrganId``, ``To.OrganId``, ``DocumentId``, ``CodeNumber``, ``CodeNotation``,
   ``PromulgationDate``, ``DocumentType``);
 - ``invalid_header_field:<name>``: a date that is neither ``dd/MM/yyyy`` nor ``yyyy/MM/dd``;
-- ``undecodable_attachment``: an attachment body that is not valid base64.
+- ``undecodable_attachment``: an attachment body that is not valid base64;
+- ``empty_package``: a body of 0 bytes;
+- ``limit_exceeded:depth``, ``limit_exceeded:markup_size``,
+  ``limit_exceeded:package_size``: beyond one of the limits above.
+
+Entities are never resolved and nothing is fetched (``resolve_entities=False``,
+``no_network=True``): an external entity or a remote DTD is not read, and a "billion
+laughs" DTD is refused by libxml2's amplification check (``invalid_xml``).
 """
 
 from __future__ import annotations
@@ -51,6 +76,19 @@ NAMESPACES = (NS_QCVN, NS_GOVN)
 ROOTS = ("edXMLEnvelope", "EdXMLEnvelope")
 CHUNK = 64 * 1024
 MAX_TEXT = 64 * 1024  # header text kept per element; longer text is cut (Content, ...)
+# A package nests 7 deep at most (edXMLEnvelope/edXMLHeader/Signature/SignedInfo/
+# Reference/Transforms/Transform); 256 (libxml2's own historical default) leaves room
+# for any wrapper, while a nesting bomb is stopped within its first few KB.
+MAX_DEPTH = 256
+# Bytes libxml2 may hold without handing us anything: the longest tag of a package (the
+# envelope's, with its namespace declaration) is under 100 bytes and a package has no
+# comment, DTD or CDATA worth speaking of; 1 MiB is ten thousand times that, and keeps
+# what a hostile attribute can cost to a few MiB of libxml2 buffer.
+MAX_MARKUP = 1024 * 1024
+# The contract speaks of attachments of "tens of megabytes" and the bench reads one of
+# 200 MB (a 270 MB package): 1 GiB (after HTTP decompression) is far above any real
+# package and bounds the time an endless or decompression-bomb body can take.
+MAX_PACKAGE_BYTES = 1024 * 1024 * 1024
 VN_TZ = timezone(timedelta(hours=7))
 
 TRUNCATED = "truncated_xml"
@@ -59,6 +97,10 @@ UNKNOWN_NAMESPACE = "unknown_namespace"
 MISSING = "missing_header_field"
 INVALID_FIELD = "invalid_header_field"
 UNDECODABLE = "undecodable_attachment"
+EMPTY = "empty_package"
+TOO_DEEP = "limit_exceeded:depth"
+TOO_LONG_MARKUP = "limit_exceeded:markup_size"
+TOO_BIG = "limit_exceeded:package_size"
 REQUIRED = (
     "From.OrganId",
     "To.OrganId",
@@ -69,6 +111,7 @@ REQUIRED = (
     "DocumentType",
 )
 
+_COUNTED = ("MessageHeader", "Bussiness", "Signature")  # ancestors end() asks about
 _FIELD_PARENTS = frozenset(
     {"MessageHeader", "Code", "PromulgationInfo", "DocumentType", "OtherInfo", "Bussiness"}
 )
@@ -232,10 +275,16 @@ class _Base64Counter:
 
 
 class _Target:
-    """lxml parser target: keeps a path of local names and only the header's text."""
+    """lxml parser target: keeps a path of local names and only the header's text.
 
-    def __init__(self) -> None:
+    ``events`` counts the callbacks (the reader's progress watchdog); ``open`` counts
+    the open elements of each name in ``_COUNTED`` (O(1) "is it inside ...?")."""
+
+    def __init__(self, max_depth: int = MAX_DEPTH) -> None:
+        self.max_depth = max_depth
+        self.events = 0
         self.path: list[str] = []
+        self.open = dict.fromkeys(_COUNTED, 0)
         self.text: list[str] | None = None
         self.text_len = 0
         self.namespace = ""
@@ -257,6 +306,9 @@ class _Target:
 
     # -- callbacks --------------------------------------------------------------------
     def start(self, tag: str, attrib: Any, nsmap: Any = None) -> None:
+        self.events += 1
+        if len(self.path) >= self.max_depth:
+            raise MalformedPackage(TOO_DEEP, f"more than {self.max_depth} nested elements")
         ns, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
         if not self.path:
             if local not in ROOTS:
@@ -265,6 +317,8 @@ class _Target:
                 raise MalformedPackage(UNKNOWN_NAMESPACE, repr(ns))
             self.namespace, self.root = ns, local
         self.path.append(local)
+        if local in self.open:
+            self.open[local] += 1
         if local == "To" and self._parent() == "MessageHeader":
             self.recipients.append(Organ())
         elif local == "TraceHeader":
@@ -280,6 +334,7 @@ class _Target:
         self.text, self.text_len = [], 0
 
     def data(self, data: str) -> None:
+        self.events += 1
         if self.counter is not None:
             self.counter.feed(data)
         elif self.text is not None and self.text_len < MAX_TEXT:
@@ -287,7 +342,10 @@ class _Target:
             self.text_len += len(data)
 
     def end(self, tag: str) -> None:
+        self.events += 1
         local = self.path.pop()
+        if local in self.open:
+            self.open[local] -= 1
         parent = self.path[-1] if self.path else ""
         if local == "ContentTransferEncoded":
             size = self.counter.size() if self.counter else 0
@@ -309,7 +367,7 @@ class _Target:
             self.trace.append(
                 Hop(self.hop.get("OrganId") or None, parse_hop_time(self.hop.get("Timestamp")))
             )
-        elif "Signature" in self.path or local == "Signature":
+        elif self.open["Signature"] or local == "Signature":
             if local == "SignatureValue":
                 self.signature_value = value
             elif local == "DigestValue" and value:
@@ -331,7 +389,7 @@ class _Target:
                 )
             )
             self.attachment = None
-        elif "MessageHeader" in self.path or "Bussiness" in self.path:
+        elif self.open["MessageHeader"] or self.open["Bussiness"]:
             if parent == "SignerInfo":
                 key = "SignerInfo." + local
             elif parent in _FIELD_PARENTS:
@@ -340,6 +398,12 @@ class _Target:
                 key = None
             if key and key not in self.fields:
                 self.fields[key] = value
+
+    def comment(self, text: str) -> None:
+        self.events += 1
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        self.events += 1
 
     def close(self) -> None:
         return None
@@ -401,34 +465,53 @@ class _Target:
         )
 
 
-def parse_package(stream: IO[bytes], chunk_size: int = CHUNK) -> PackageFacts:
+def parse_package(
+    stream: IO[bytes],
+    chunk_size: int = CHUNK,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_markup: int = MAX_MARKUP,
+    max_bytes: int = MAX_PACKAGE_BYTES,
+) -> PackageFacts:
     """The header facts of the edXML package read from ``stream`` (binary, read in chunks).
 
-    Raises :class:`MalformedPackage`; never keeps an attachment body in memory.
+    Raises :class:`MalformedPackage`; never keeps an attachment body in memory. The
+    limits default to the module's constants (tests and the bench pass others); libxml2
+    holds at most ``max_markup`` + two chunks of the package at any time.
     """
-    target = _Target()
+    target = _Target(max_depth)
     parser = etree.XMLParser(
         target=target,
-        huge_tree=True,
         resolve_entities=False,
         no_network=True,
-        remove_comments=True,
-        remove_pis=True,
     )
-    seen = 0
+    seen = stalled = 0
+    events = target.events
     try:
         while True:
             chunk = stream.read(chunk_size)
             if not chunk:
                 break
             seen += len(chunk)
+            if seen > max_bytes:
+                raise MalformedPackage(TOO_BIG, f"more than {max_bytes} bytes")
             parser.feed(chunk)
+            if target.events != events:
+                events, stalled = target.events, 0
+            else:  # libxml2 holds the chunk: inside a tag, comment, DTD or CDATA section
+                stalled += len(chunk)
+                if stalled > max_markup:
+                    raise MalformedPackage(
+                        TOO_LONG_MARKUP,
+                        f"more than {max_markup} bytes without an element or text "
+                        "(a huge tag or attribute value, comment, DTD or CDATA section)",
+                    )
     except etree.XMLSyntaxError as error:
         if target.closed_root:
             raise MalformedPackage(INVALID, f"content after the envelope: {error}") from None
         raise MalformedPackage(INVALID, str(error)[:200]) from None
     if not seen:
-        raise MalformedPackage(TRUNCATED, "empty package")
+        raise MalformedPackage(EMPTY, "the package is empty (0 bytes)")
     try:
         parser.close()
     except etree.XMLSyntaxError as error:
@@ -438,14 +521,17 @@ def parse_package(stream: IO[bytes], chunk_size: int = CHUNK) -> PackageFacts:
     return target.facts()
 
 
-def parse_file(path: str, chunk_size: int = CHUNK) -> PackageFacts:
+def parse_file(path: str, chunk_size: int = CHUNK, **limits: int) -> PackageFacts:
     with open(path, "rb") as stream:
-        return parse_package(stream, chunk_size)
+        return parse_package(stream, chunk_size, **limits)
 
 
 __all__ = [
     "MalformedPackage",
     "PackageFacts",
+    "MAX_DEPTH",
+    "MAX_MARKUP",
+    "MAX_PACKAGE_BYTES",
     "parse_package",
     "parse_file",
     "parse_date",
