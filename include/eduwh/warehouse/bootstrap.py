@@ -3,11 +3,16 @@
 - eduwh_loader writes raw and meta;
 - eduwh_transformer (dbt, checks) reads raw and meta, owns the modelled schemas;
 - eduwh_reader (analysts, BI) reads marts only, tables created later included.
+
+Passwords reach the server as verifiers computed by libpq (`PQencryptPasswordConn`, with
+the server's own `password_encryption`): the clear text is in no statement, log line or
+statistics view.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 import psycopg
 from psycopg import sql
@@ -24,11 +29,15 @@ SCHEMA_OWNERS = {
 }
 
 
-def bootstrap(admin_dsn: str) -> None:
+def bootstrap(admin_dsn: str, passwords: Mapping[str, str | None] | None = None) -> None:
+    """`passwords`: each role's password (None: leave it as it is); by default the
+    `WAREHOUSE_<ROLE>_PASSWORD` settings."""
+    if passwords is None:
+        passwords = {role: _configured_password(role) for role in (LOADER, TRANSFORMER, READER)}
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         database = conn.info.dbname
         for role in (LOADER, TRANSFORMER, READER):
-            _ensure_role(conn, role)
+            _ensure_role(conn, role, passwords.get(role))
             conn.execute(
                 sql.SQL("grant connect on database {} to {}").format(
                     sql.Identifier(database), sql.Identifier(role)
@@ -53,13 +62,17 @@ def bootstrap(admin_dsn: str) -> None:
         _grant_reads(conn, ["marts"], grantee=READER, creators=[TRANSFORMER])
 
 
-def _ensure_role(conn: psycopg.Connection, role: str) -> None:
-    password = os.environ.get(f"WAREHOUSE_{role.removeprefix('eduwh_').upper()}_PASSWORD")
+def _configured_password(role: str) -> str | None:
+    return os.environ.get(f"WAREHOUSE_{role.removeprefix('eduwh_').upper()}_PASSWORD") or None
+
+
+def _ensure_role(conn: psycopg.Connection, role: str, password: str | None) -> None:
     exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
     verb = "alter" if exists else "create"
     statement = sql.SQL(verb + " role {} login").format(sql.Identifier(role))
     if password:
-        statement = statement + sql.SQL(" password {}").format(sql.Literal(password))
+        verifier = conn.pgconn.encrypt_password(password.encode(), role.encode()).decode()
+        statement = statement + sql.SQL(" password {}").format(sql.Literal(verifier))
     conn.execute(statement)
 
 

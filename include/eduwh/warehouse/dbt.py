@@ -3,13 +3,19 @@
 dbt reads everything it needs from the environment (dbt_project/profiles.yml has only
 `env_var()`s): `dbt_environment(settings)` builds that environment from the warehouse
 settings, `run_dbt` applies it for the duration of one in-process invocation. dbt's
-target/ and logs/ go under the state folder, so the repository stays clean and the
-compiled SQL (which inlines the pseudonym key) stays next to the key itself.
+target/ and logs/ go under the state folder (owner-only, 0700), so the repository stays
+clean.
+
+The pseudonym key reaches dbt's sessions as a session setting, `eduwh.pseudonym_key`,
+sent by libpq at connection time from `PGOPTIONS` (psycopg2, under dbt-postgres, honours
+it); the macro `pseudonym` reads `current_setting('eduwh.pseudonym_key')`, so the key is
+in no compiled SQL, no statement dbt logs, no manifest.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,10 +23,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from eduwh.settings import PROJECT_ROOT, Settings
-from eduwh.warehouse import role_dsn
+from eduwh.warehouse import role_dsn, secrets_dir
+from eduwh.warehouse.secret_files import private_folder, protect
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 TRANSFORMER = "eduwh_transformer"
+KEY_SETTING = "eduwh.pseudonym_key"
+_KEY_OPTION = re.compile(r"(?:^|\s)-c\s*" + re.escape(KEY_SETTING) + r"=(?:\\.|\S)*")
 
 __all__ = ["DBT_PROJECT_DIR", "DbtError", "dbt_environment", "parse_manifest", "run_dbt"]
 
@@ -38,18 +47,39 @@ def dbt_paths(settings: Settings) -> tuple[Path, Path]:
     return root / "target", root / "logs"
 
 
+def private_dbt_folders(settings: Settings) -> tuple[Path, Path]:
+    """dbt's target and log folders, created owner-only (0700), as is their parent."""
+    target_path, log_path = dbt_paths(settings)
+    private_folder(target_path.parent)
+    return private_folder(target_path), private_folder(log_path)
+
+
+def pg_options(inherited: str, key: str) -> str:
+    """`PGOPTIONS` that set `eduwh.pseudonym_key` to `key` for every libpq session, on top
+    of the inherited options (an earlier key of ours removed). libpq splits PGOPTIONS at
+    blanks unless escaped with a backslash."""
+    escaped = re.sub(r"([\\\s])", r"\\\1", key)
+    kept = _KEY_OPTION.sub("", inherited).strip()
+    return " ".join(part for part in (kept, f"-c {KEY_SETTING}={escaped}") if part)
+
+
 def dbt_environment(settings: Settings) -> dict[str, str]:
     """The environment profiles.yml and dbt_project/ read: connection as the transformer
-    (parsed from `role_dsn`), the pseudonym key, and dbt's folders."""
+    (parsed from `role_dsn`, password included), the pseudonym key as a session setting
+    (PGOPTIONS), and dbt's folders (created owner-only)."""
     parts = urlsplit(role_dsn(settings, TRANSFORMER))
-    target_path, log_path = dbt_paths(settings)
+    key = settings.pseudonym_key()
+    if secrets_dir(settings).exists():  # the key may just have been written there
+        protect(secrets_dir(settings))
+    target_path, log_path = private_dbt_folders(settings)
     return {
         "WAREHOUSE_HOST": parts.hostname or "127.0.0.1",
         "WAREHOUSE_PORT": str(parts.port or 5432),
         "WAREHOUSE_DBNAME": unquote(parts.path.lstrip("/")) or "eduwh",
         "WAREHOUSE_TRANSFORMER_USER": unquote(parts.username or TRANSFORMER),
         "WAREHOUSE_TRANSFORMER_PASSWORD": unquote(parts.password or ""),
-        "EDUWH_PSEUDONYM_KEY": settings.pseudonym_key(),
+        "EDUWH_PSEUDONYM_KEY": key,
+        "PGOPTIONS": pg_options(os.environ.get("PGOPTIONS", ""), key),
         "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_TARGET_PATH": str(target_path),
@@ -86,8 +116,6 @@ def run_dbt(settings: Settings, args: list[str]):
     from dbt.cli.main import dbtRunner
 
     environment = dbt_environment(settings)
-    for folder in dbt_paths(settings):
-        folder.mkdir(parents=True, exist_ok=True)
     with _lock, _environment(environment):
         result = dbtRunner().invoke(list(args))
     if not result.success:
