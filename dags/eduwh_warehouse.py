@@ -1,10 +1,9 @@
-"""The warehouse: dbt builds each domain when its sources landed, then the checks,
-then the report.
+"""The warehouse: one dbt build when a source landed, then the checks, then the report.
 
-Scheduled on the Assets the source DAGs publish. One Cosmos DbtTaskGroup per domain,
-rendered from the manifest that `eduwh setup` parsed: no dbt call and no database
-access while this file is parsed. A failed checkpoint fails the run and leaves the
-last published report in place.
+Scheduled on the Assets the source DAGs publish. One Cosmos DbtTaskGroup (one `dbt
+build`, a task per node), rendered from the manifest that `eduwh setup` parsed: no dbt
+call and no database access while this file is parsed. A failed checkpoint fails the
+run and leaves the last published report in place.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 from airflow.sdk import dag, task
 
 from eduwh.orchestration import ANY_SOURCE_LANDED, DEFAULT_ARGS, START_DATE
-from eduwh.transform_groups import domain_task_group
+from eduwh.transform_groups import dbt_build_group
 
 
 @dag(
@@ -34,10 +33,7 @@ def eduwh_warehouse():
 
         ensure_landing_tables(Settings.from_env())
 
-    shared = domain_task_group("shared")
-    domains = [
-        domain_task_group(domain) for domain in ("dossiers", "documents", "schools", "report")
-    ]
+    build = dbt_build_group()
 
     @task(retries=0)
     def checkpoint() -> dict:
@@ -61,8 +57,7 @@ def eduwh_warehouse():
         night = night_as_of(logical_date, getattr(dag_run, "run_after", None))
         return str(publish_latest(Settings.from_env(), build_as_of_date(night)))
 
-    landing_tables() >> shared >> domains
-    domains >> checkpoint() >> publish_report()
+    landing_tables() >> build >> checkpoint() >> publish_report()
 
 
 eduwh_warehouse()

@@ -1,11 +1,12 @@
 {#-
     The as-of dates asked for (var `report_as_of_dates`, a list of 'YYYY-MM-DD'; a
     comma-separated string is accepted too) as a query of one column `as_of_date`.
-    Empty: the environment's EDUWH_REPORT_AS_OF (how Airflow runs pass the night's
-    date), else the last complete day in Vietnam (var `source_timezone`): yesterday.
+    Empty: the night of the Airflow run
+    (var `report_night`, the run's ISO moment: it reports the day before its local
+    date, so a re-run of an old night builds that night), else yesterday in Vietnam.
 -#}
 {% macro report_as_of_dates() -%}
-    {%- set requested = var('report_as_of_dates', []) or env_var('EDUWH_REPORT_AS_OF', '') -%}
+    {%- set requested = var('report_as_of_dates', []) -%}
     {%- if requested is string -%}
         {%- set requested = requested.split(',') -%}
     {%- endif -%}
@@ -20,7 +21,11 @@
             {%- do dates.append(text) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if dates | length == 0 -%}
+    {%- set night = var('report_night', '') -%}
+    {%- if dates | length == 0 and night -%}
+        select (('{{ night }}'::timestamptz at time zone '{{ var("source_timezone") }}')::date - 1)
+            as as_of_date
+    {%- elif dates | length == 0 -%}
         select (now() at time zone '{{ var("source_timezone") }}')::date - 1 as as_of_date
     {%- else -%}
         select distinct requested.as_of_date::date as as_of_date

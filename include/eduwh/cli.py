@@ -103,16 +103,19 @@ def _backfill(settings: Settings, args) -> int:
         start, end = date.fromisoformat(args.from_date), date.fromisoformat(args.to_date)
     except ValueError as error:
         raise UserError(f"--from/--to must be dates like 2019-12-06: {error}") from None
+    from eduwh.console import output_to_stderr
+
     try:
-        summary = ops.backfill(
-            settings,
-            start,
-            end,
-            args.dag,
-            full_refresh=args.full_refresh,
-            data=args.data,
-            build=not args.no_build,
-        )
+        with output_to_stderr():
+            summary = ops.backfill(
+                settings,
+                start,
+                end,
+                args.dag,
+                full_refresh=args.full_refresh,
+                data=args.data,
+                build=not args.no_build,
+            )
     except ops.OpsError as error:
         raise UserError(str(error)) from None
     print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -142,8 +145,12 @@ def _lint_sql(settings: Settings, args) -> int:
 
 
 def _airflow(settings: Settings, args) -> int:
-    """`eduwh airflow ...`: Airflow's own CLI with the project's environment."""
+    """`eduwh airflow ...`: Airflow's own CLI with the project's environment, dbt's
+    included (so `eduwh airflow dags test eduwh_warehouse DATE` builds like a night)."""
+    from eduwh.warehouse.dbt import dbt_environment
+
     airflow = environment_command("airflow")
+    os.environ.update(dbt_environment(settings))
     os.execv(airflow, [airflow, *args.rest])
 
 
@@ -180,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--year", type=int, required=True)
     rp.add_argument("--as-of", required=True)
     rp.add_argument("--format", choices=["json", "docx", "html"], default="json")
+    rp.add_argument("--agency", help="reporting agency code (default: the warehouse's one agency)")
     rp.add_argument("--out", help="folder for docx/html")
     rp.add_argument(
         "--allow-failed-checks",

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 
+from eduwh.console import output_to_stderr
 from eduwh.errors import UserError
 from eduwh.night import WAREHOUSE_DAG, check_data_dir, latest_as_of, night_sources, run_dag
 from eduwh.settings import Settings
@@ -25,6 +26,13 @@ LOCAL_TZ = "Asia/Ho_Chi_Minh"
 
 
 def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) -> int:
+    with output_to_stderr():  # Airflow's and dbt's logs are not the figures
+        figures = _night(settings, as_of, data, faults)
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _night(settings: Settings, as_of: str, data: str | None, faults: str) -> dict:
     from eduwh import warehouse
     from eduwh.report.publish import latest_published
     from eduwh.setup import setup
@@ -42,7 +50,6 @@ def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) 
     os.environ["EDUWH_TASK_RETRIES"] = "0"  # dag.test() would sit out each retry delay
     # Task logs stay in Airflow's log folder; the terminal shows the steps and problems.
     os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
-    os.environ["EDUWH_REPORT_AS_OF"] = as_of_date.isoformat()
     logical_date = pendulum.datetime(
         as_of_date.year, as_of_date.month, as_of_date.day, 1, tz=LOCAL_TZ
     ) + timedelta(days=1)
@@ -55,9 +62,7 @@ def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) 
         run_dag(WAREHOUSE_DAG, logical_date)
     published = latest_published(settings)
     _step(started, f"{WAREHOUSE_DAG}: built, checked, report published in {published}")
-    figures = json.loads((published / "figures.json").read_text())
-    print(json.dumps(figures, ensure_ascii=False, indent=2))
-    return 0
+    return json.loads((published / "figures.json").read_text())
 
 
 def parse_as_of(text: str) -> date:

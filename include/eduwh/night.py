@@ -134,9 +134,12 @@ def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSou
 
     agency = night_agency(settings.configured_agency, data_dir)
     client_id, client_secret = "eduwh", secrets.token_urlsafe(16)  # a new secret each night
-    server = SandboxServer(
-        data_dir, clock=clock, faults=faults, client_id=client_id, client_secret=client_secret
-    )
+    try:
+        server = SandboxServer(
+            data_dir, clock=clock, faults=faults, client_id=client_id, client_secret=client_secret
+        )
+    except (ValueError, KeyError, TypeError, OSError) as error:  # the data set's, not ours
+        raise UserError(f"the sandbox cannot serve {data_dir}: {error!r}") from None
     server.start()
     served = server.urls  # the HTTP systems the data set holds
     sis_dir = data_dir / "sis"

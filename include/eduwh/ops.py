@@ -14,7 +14,7 @@ The runs are recorded in Airflow's metadata like any other run (run type manual)
 Nights: `--from 2019-12-01 --to 2019-12-07` are the runs of 01:00 on 1 … 7 December
 (Asia/Ho_Chi_Minh; both ends included, the logical dates Airflow's backfill would
 create); the run of 7 December extracts what changed before 7 December 00:00, so the
-warehouse build reports as of 6 December (`EDUWH_REPORT_AS_OF`, unless set).
+warehouse build reports as of 6 December (the night of its run, a var of the dbt build).
 
 Idempotent: the loaders are watermark-based, so a night already loaded lands nothing
 and a range replayed changes no mart. `--full-refresh` passes the DAGs' `full_refresh`
@@ -100,7 +100,6 @@ def backfill(
     os.environ.update(airflow_environment(settings))
     os.environ.update(dbt_environment(settings))
     os.environ.setdefault("EDUWH_TASK_RETRIES", "0")
-    os.environ.setdefault("EDUWH_REPORT_AS_OF", (end - timedelta(days=1)).isoformat())
     bag = _dag_bag()
     runs = []
     built = None
@@ -125,7 +124,7 @@ def backfill(
         "nights": [night_date.date().isoformat() for night_date in planned],
         "runs": runs,
         "warehouse": built,
-        "report_as_of": os.environ["EDUWH_REPORT_AS_OF"],
+        "report_as_of": (end - timedelta(days=1)).isoformat(),
     }
 
 

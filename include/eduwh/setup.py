@@ -22,15 +22,17 @@ DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 def setup(settings: Settings, force: bool = False) -> None:
     stamps = settings.home / "setup"
     stamps.mkdir(parents=True, exist_ok=True)
+    # Airflow's stamp lives in its own home: a removed or new AIRFLOW_HOME is migrated again.
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
     _step(
-        stamps / f"airflow-db-{_airflow_version()}",
+        settings.airflow_home / f".eduwh-setup-airflow-db-{_airflow_version()}",
         force,
         "Airflow metadata database",
         lambda: _migrate_airflow(settings),
     )
     _step(
         stamps / f"dbt-manifest-{_tree_hash(DBT_PROJECT)}",
-        force,
+        force or not (settings.home / "dbt" / "target" / "manifest.json").exists(),
         "dbt manifest",
         lambda: _parse_dbt(settings),
     )

@@ -1,7 +1,19 @@
-"""Cosmos task groups for the warehouse DAG, one per domain, from the parsed manifest."""
+"""The dbt build of the warehouse DAG: one `dbt build` per night, a task per dbt node.
+
+Cosmos `ExecutionMode.WATCHER`: a producer task runs ONE `dbt build` of the whole
+project (dbt's own threads, as many as the machine has cores) and one sensor task per
+model, seed, snapshot and test reports that node's result, so the UI still shows which
+node failed. The sensors wait for the producer (an explicit dependency): a sensor then
+finds its node's result on its first look, and the same DAG runs under `dag.test()`,
+which runs one task at a time, as under the scheduler.
+
+The night's as-of date reaches dbt as a var of the run (`report_night`: the run's
+logical date, or its run_after for an Asset-triggered run), rendered by Airflow.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from airflow.sdk import TaskGroup, task
@@ -9,27 +21,29 @@ from airflow.sdk import TaskGroup, task
 from eduwh.settings import PROJECT_ROOT, Settings
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+GROUP_ID = "dbt"
+# The run's moment, for dbt's `report_as_of_dates` macro (the day before its local date).
+NIGHT_VAR = "{{ (logical_date or dag_run.run_after).isoformat() }}"
 
 
 def manifest_path(settings: Settings) -> Path:
     return settings.home / "dbt" / "target" / "manifest.json"
 
 
-def domain_task_group(domain: str):
-    """The dbt nodes tagged with the domain (models, seeds, snapshots) and their tests."""
+def dbt_threads() -> int:
+    """dbt's threads: the machine's cores (`EDUWH_DBT_THREADS` to override)."""
+    return int(os.environ.get("EDUWH_DBT_THREADS") or os.cpu_count() or 2)
+
+
+def dbt_build_group():
+    """The whole dbt project as one Cosmos task group (one build)."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import (
-        ExecutionMode,
-        InvocationMode,
-        LoadMode,
-        TestBehavior,
-        TestIndirectSelection,
-    )
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
 
     manifest = manifest_path(Settings.from_env())
     if not manifest.exists():
         # Parsing must not call dbt: without a manifest the group says what to do.
-        with TaskGroup(group_id=domain) as group:
+        with TaskGroup(group_id=GROUP_ID) as group:
 
             @task(task_id="manifest_missing")
             def manifest_missing():
@@ -37,8 +51,8 @@ def domain_task_group(domain: str):
 
             manifest_missing()
         return group
-    return DbtTaskGroup(
-        group_id=domain,
+    group = DbtTaskGroup(
+        group_id=GROUP_ID,
         project_config=ProjectConfig(
             dbt_project_path=DBT_PROJECT,
             manifest_path=manifest,
@@ -50,20 +64,33 @@ def domain_task_group(domain: str):
             target_name="warehouse",
             profiles_yml_filepath=DBT_PROJECT / "profiles.yml",
         ),
-        render_config=RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST,
-            # Only the domain's own nodes: what domains share is the `shared` group, run
-            # first, so that no model is built by two groups.
-            select=[f"tag:{domain}"],
-            test_behavior=TestBehavior.AFTER_EACH,
-            # A test of several models (relationships) runs as its own task once all of
-            # them are built, in the domain's group; the shared group, built first, runs
-            # only the tests of its own models (indirect selection `cautious`).
-            should_detach_multiple_parents_tests=domain != "shared",
-        ),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST),
         execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
+            execution_mode=ExecutionMode.WATCHER,
             invocation_mode=InvocationMode.DBT_RUNNER,
-            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
         ),
+        operator_args={
+            "vars": {"report_night": NIGHT_VAR},
+            "dbt_cmd_flags": ["--threads", str(dbt_threads())],
+        },
     )
+    _sensors_after_the_build(group)
+    return group
+
+
+def _tasks(group) -> list:
+    """Every task of a task group, nested groups (a model with its tests) included."""
+    from airflow.sdk import TaskGroup as Group
+
+    found = []
+    for child in group.children.values():
+        found.extend(_tasks(child) if isinstance(child, Group) else [child])
+    return found
+
+
+def _sensors_after_the_build(group) -> None:
+    tasks = _tasks(group)
+    producer = next(t for t in tasks if t.task_id.endswith("dbt_producer_watcher"))
+    for sensor in tasks:
+        if sensor is not producer and producer not in sensor.upstream_list:
+            producer >> sensor

@@ -35,6 +35,7 @@ from psycopg import sql
 from eduwh import warehouse
 from eduwh.load import ddl, ledger, quarantine, watermark
 from eduwh.load.copy import RawCopy
+from eduwh.load.register import register_agency
 from eduwh.settings import Settings
 from eduwh.sources import edxml, eoffice
 from eduwh.sources.http import RestClient, Window
@@ -94,6 +95,7 @@ def extract_load(
     base_url, client_id, client_secret = eoffice.connection(settings)
     if not base_url:
         raise ValueError("EOFFICE_BASE_URL is not set (no e-Office to extract from)")
+    agency = settings.agency
     window_end = eoffice.local(window_end)
     run_id = run_id or f"eoffice-{uuid.uuid4().hex[:12]}"
     options = eoffice.client_options()
@@ -109,6 +111,7 @@ def extract_load(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ensure_tables(book)
+        register_agency(book, agency)
         ledger.lock_source(book, SOURCE)
         summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
         if summary["abandoned"]:

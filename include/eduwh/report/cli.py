@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from eduwh.console import output_to_stderr
 from eduwh.settings import Settings
 
 
@@ -25,7 +22,7 @@ def report_main(settings: Settings, args) -> int:
     if args.format != "json" and not args.out:
         raise UserError(f"--format {args.format} needs --out DIR")
     path = publish(
-        settings,
+        reporting_for(settings, args.agency),
         args.year,
         as_of,
         args.format,
@@ -54,7 +51,7 @@ def publish(
         status, unchecked = guard(settings, allow_failed_checks)
     except ChecksFailed as error:
         raise UserError(str(error)) from None
-    with _output_to_stderr():  # a date not built yet runs dbt, whose log is not the JSON
+    with output_to_stderr():  # a date not built yet runs dbt, whose log is not the JSON
         figures = report_figures(settings, year, as_of)
     outcome = latest_outcome(settings)
     figures["quality"].update(
@@ -69,17 +66,27 @@ def publish(
     return render(figures, chart_data(settings, year, as_of), out_dir, fmt, unchecked)
 
 
-@contextlib.contextmanager
-def _output_to_stderr() -> Iterator[None]:
-    """Whatever is written to stdout meanwhile (Python's or a library's file descriptor 1)
-    goes to stderr: stdout carries the command's JSON alone."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
+def reporting_for(settings: Settings, agency: str | None) -> Settings:
+    """The settings of the reporting agency (report_figures.md): `--agency`, else the
+    configured one, else the one agency the warehouse holds (dim_agency)."""
+    import dataclasses
+
+    from eduwh import warehouse
+    from eduwh.errors import UserError
+
+    code = agency or settings.agency_code
+    if code is None:
+        with warehouse.connect(settings, role="eduwh_reader") as conn:
+            exists = conn.execute("select to_regclass('marts.dim_agency')").fetchone()[0]
+            held = (
+                [row[0] for row in conn.execute("select agency_code from marts.dim_agency")]
+                if exists
+                else []
+            )
+        if len(held) != 1:
+            found = ", ".join(sorted(held)) or "none"
+            raise UserError(f"--agency CODE is needed: the warehouse holds agencies {found}")
+        code = held[0]
+    if code == settings.agency_code:
+        return settings
+    return dataclasses.replace(settings, agency_code=code, agency_name=None)

@@ -146,16 +146,12 @@ def _landed_sources(conn) -> set[str]:
 
 
 def build_as_of_date(night: date | None = None) -> date:
-    """The as-of date a build is asked for: EDUWH_REPORT_AS_OF (`eduwh run --as-of`),
-    else the night's own date (a re-run of an old night reports that night), else the
-    last complete day in Vietnam (the night's run at 01:00 reports the day before)."""
-    import os
+    """The as-of date a build is asked for: the night's own date (a re-run of an old
+    night reports that night), else the last complete day in Vietnam (the night's run
+    at 01:00 reports the day before)."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    configured = os.environ.get("EDUWH_REPORT_AS_OF")
-    if configured:
-        return date.fromisoformat(configured)
     if night is not None:
         return night
     return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() - timedelta(days=1)
