@@ -75,6 +75,11 @@ def _sandbox(settings: Settings, args) -> int:
     if args.action == "generate":
         sandbox_cli.generate_main(Path(args.out))
     else:
+        from eduwh.main_job import check_faults
+        from eduwh.night import check_dataset_folder
+
+        check_faults(args.faults)
+        check_dataset_folder(Path(args.data))
         sandbox_cli.serve_main(Path(args.data), args.clock, args.faults, args.port)
     return 0
 

@@ -14,7 +14,7 @@ import os
 import secrets
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,6 @@ class NightSources:
     description: str
     server: Any = None  # the SandboxServer, so a backfill can move its clock
     data_dir: Path | None = None
-    meta: dict = field(default_factory=dict)
 
 
 def check_data_dir(settings: Settings, data: str | Path | None) -> Path | None:
@@ -66,7 +65,11 @@ def check_data_dir(settings: Settings, data: str | Path | None) -> Path | None:
         return None
     if data is None:
         return built_in_dataset(settings)
-    data_dir = Path(data)
+    return check_dataset_folder(Path(data))
+
+
+def check_dataset_folder(data_dir: Path) -> Path:
+    """A folder in the layout of contracts/sandbox_dataset.md, or a one-line error."""
     if not data_dir.is_dir():
         raise UserError(f"--data {data_dir}: no such folder")
     if (data_dir / "dataset.json").exists():

@@ -87,7 +87,8 @@ def test_an_old_night_re_run_by_logical_date_publishes_that_night(main_job_run, 
     """The scheduler's way: the warehouse DAG of the 01:00 run of 4 December, re-run
     later, reports as of 3 December (not the wall clock's yesterday)."""
     env, _, _ = main_job_run
-    rerun = _eduwh("airflow", "dags", "test", "eduwh_warehouse", "2019-12-04T01:00:00+07:00", env=env)
+    night = "2019-12-04T01:00:00+07:00"
+    rerun = _eduwh("airflow", "dags", "test", "eduwh_warehouse", night, env=env)
     assert rerun.returncode == 0, rerun.stderr[-5000:]
     latest = json.loads((settings.home / "reports" / "latest" / "figures.json").read_text())
     assert latest["as_of"] == "2019-12-03"
