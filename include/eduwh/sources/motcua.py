@@ -23,7 +23,26 @@ MISSING_KEY = "missing_key"
 DUE_BEFORE_RECEIPT = "due_before_receipt"
 UNKNOWN_PROCEDURE = "unknown_procedure"
 UNPARSABLE_DATE = "unparsable_date"
-REASONS = (MISSING_KEY, DUE_BEFORE_RECEIPT, UNKNOWN_PROCEDURE, UNPARSABLE_DATE)
+# Fields since 2022 (contracts/motcua.md): a value outside the contract's codes, or a
+# field of the wrong shape (a boolean that is not one, a list that is not a list ...).
+UNKNOWN_CODE = "unknown_code"
+INVALID_FIELD = "invalid_field"
+REASONS = (
+    MISSING_KEY,
+    DUE_BEFORE_RECEIPT,
+    UNKNOWN_PROCEDURE,
+    UNPARSABLE_DATE,
+    UNKNOWN_CODE,
+    INVALID_FIELD,
+)
+
+# Coded fields since 2022. A missing field (older versions) or null is "unknown", valid.
+DVC_TRUC_TUYEN = ("toan_trinh", "mot_phan", "")  # empty = no online service
+DON_VI_TINH = ("ngay_lam_viec", "ngay", "gio")
+THANH_TOAN_TRUC_TUYEN = ("0", "1", "2")
+STEP_STATUSES = tuple(str(code) for code in range(1, 11))  # TrangThaiHoSo codes
+THUTUC_BOOLEANS = ("DuDieuKienToanTrinh", "CoPhiLePhi", "YeuCauKetQuaGiay")
+_TRUE, _FALSE = ("true", "1", "t"), ("false", "0", "f")
 
 HOSO_TIMESTAMPS = (
     "NgayNopHoSo",
@@ -147,21 +166,134 @@ def _parse_fields(
     return parsed, None
 
 
+def _code(record: Mapping[str, Any], name: str, codes: tuple[str, ...]) -> Problem | None:
+    """A coded text field: absent / null = unknown (valid); else one of ``codes``.
+
+    Numbers are taken as their text (``1`` = ``"1"``); surrounding blanks are ignored.
+    """
+    value = record.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return Problem(INVALID_FIELD, f"{name}={value!r}")
+    if str(value).strip() not in codes:
+        return Problem(UNKNOWN_CODE, f"{name}={value!r}")
+    return None
+
+
+def _boolean(record: Mapping[str, Any], name: str) -> Problem | None:
+    """A boolean: absent / null = unknown; ``true``/``false``, 0/1 or their text."""
+    value = record.get(name)
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value in (0, 1):
+        return None
+    if isinstance(value, str) and value.strip().lower() in (*_TRUE, *_FALSE):
+        return None
+    return Problem(INVALID_FIELD, f"{name}={value!r}")
+
+
+def _number(record: Mapping[str, Any], name: str) -> Problem | None:
+    """A non-negative number (or its text); absent / null / empty = unknown."""
+    value = record.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return Problem(INVALID_FIELD, f"{name}={value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return Problem(INVALID_FIELD, f"{name}={value!r}")
+    if not number >= 0 or number == float("inf"):  # also NaN
+        return Problem(INVALID_FIELD, f"{name}={value!r}")
+    return None
+
+
+def _objects(record: Mapping[str, Any], name: str) -> tuple[list[Mapping], Problem | None]:
+    """A list of objects; absent / null = unknown (an empty list)."""
+    value = record.get(name)
+    if value is None:
+        return [], None
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        return [], Problem(INVALID_FIELD, f"{name} is not a list of objects")
+    return value, None
+
+
+def _flag(item: Mapping[str, Any], name: str, where: str) -> Problem | None:
+    """A 0/1 flag of a list item (also true/false); absent / null = unknown."""
+    problem = _boolean(item, name)
+    return None if problem is None else Problem(INVALID_FIELD, f"{where}.{name}={item[name]!r}")
+
+
 def validate_thutuc(record: Any) -> Problem | None:
-    """A catalogue row is valid with its key and parsable dates."""
+    """A catalogue row is valid with its key, parsable dates and, when present, the
+    fields since 2022 with the contract's codes and shapes."""
     if not isinstance(record, Mapping):
         return Problem(MISSING_KEY, f"record is a {type(record).__name__}, not an object")
     if not _present(record, "MaTTHC"):
         return Problem(MISSING_KEY, f"MaTTHC={record.get('MaTTHC')!r}")
     _, problem = _parse_fields(record, THUTUC_TIMESTAMPS)
-    return problem
+    if problem is not None:
+        return problem
+    checks = (
+        lambda: _code(record, "DVCTrucTuyen", DVC_TRUC_TUYEN),
+        *(lambda name=name: _boolean(record, name) for name in THUTUC_BOOLEANS),
+        lambda: _number(record, "ThoiHanGiaiQuyet"),
+        lambda: _code(record, "DonViTinh", DON_VI_TINH),
+    )
+    for check in checks:
+        problem = check()
+        if problem is not None:
+            return problem
+    return None
+
+
+def _validate_hoso_2022(record: Mapping[str, Any]) -> Problem | None:
+    """The dossier fields since 2022, when present (missing = unknown, valid)."""
+    problem = _code(record, "DuocThanhToanTrucTuyen", THANH_TOAN_TRUC_TUYEN)
+    if problem is not None:
+        return problem
+    fees, problem = _objects(record, "DanhSachPhiLePhi")
+    if problem is not None:
+        return problem
+    for number, fee in enumerate(fees):
+        problem = _number(fee, "Gia")
+        if problem is not None:
+            return Problem(INVALID_FIELD, f"DanhSachPhiLePhi[{number}].{problem.detail}")
+    documents, problem = _objects(record, "TaiLieuNop")
+    if problem is not None:
+        return problem
+    for number, document in enumerate(documents):
+        for name in ("DuocSoHoa", "DuocLayTuKhoDMQG"):
+            problem = _flag(document, name, f"TaiLieuNop[{number}]")
+            if problem is not None:
+                return problem
+    value = record.get("HoSoCoThanhPhanSoHoa")
+    if value is not None and (isinstance(value, bool) or str(value).strip() not in ("0", "1")):
+        return Problem(UNKNOWN_CODE, f"HoSoCoThanhPhanSoHoa={value!r}")
+    steps, problem = _objects(record, "QuaTrinhXuLy")
+    if problem is not None:
+        return problem
+    for number, step in enumerate(steps):
+        where = f"QuaTrinhXuLy[{number}]"
+        status = step.get("TrangThai")
+        if isinstance(status, bool) or str(status).strip() not in STEP_STATUSES:
+            return Problem(UNKNOWN_CODE, f"{where}.TrangThai={status!r}")
+        try:
+            parse_timestamp(step.get("ThoiDiem"))
+        except ValueError:
+            return Problem(UNPARSABLE_DATE, f"{where}.ThoiDiem={step.get('ThoiDiem')!r}")
+    return None
 
 
 def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
     """The first problem of a dossier version, or ``None`` if it may land in raw.
 
     Checked in this order: the key (``MaHoSo``), every timestamp parses, the due date is
-    not before the receipt (by time), the procedure is in the catalogue.
+    not before the receipt (by time), the procedure is in the catalogue, then the fields
+    since 2022 when present: ``DuocThanhToanTrucTuyen`` code, fee prices, submitted
+    components' flags, ``HoSoCoThanhPhanSoHoa``, every ``QuaTrinhXuLy`` step's status code
+    and time (a step without a time is kept: it cannot be placed, the marts skip it).
     """
     if not isinstance(record, Mapping):
         return Problem(MISSING_KEY, f"record is a {type(record).__name__}, not an object")
@@ -180,4 +312,4 @@ def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
     code = record.get("MaTTHC")
     if code not in procedures:
         return Problem(UNKNOWN_PROCEDURE, f"MaTTHC={code!r}")
-    return None
+    return _validate_hoso_2022(record)
