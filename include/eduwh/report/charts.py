@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from eduwh.report.render import nfc
+from eduwh.report.document import nfc
 
 PALETTE = ["#1f5f99", "#e07b24", "#2e8b57", "#b03a2e", "#7d5ba6", "#8c8c8c"]
 WIDTH, HEIGHT = 720, 360

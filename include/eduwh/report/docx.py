@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from eduwh.report.render import Document, nfc
+from eduwh.report.document import Document, nfc
 
 FONT = "Times New Roman"
 BODY_PT = 14

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from eduwh.report.charts import chart_svg, data_uri
-from eduwh.report.render import TEMPLATES_DIR, Document, nfc
+from eduwh.report.document import TEMPLATES_DIR, Document, nfc
 
 HTML_TEMPLATE = "report.html.j2"
 

@@ -12,8 +12,6 @@ report_figures) and `charts` (chart_data.chart_data: chart series and the plan t
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,17 +19,12 @@ from typing import Any
 import jinja2
 import yaml
 
-from eduwh.settings import PROJECT_ROOT
+from eduwh.report.document import TEMPLATES_DIR, Block, Document, nfc
 
-TEMPLATES_DIR = PROJECT_ROOT / "include" / "report_templates"
 TEXT_TEMPLATE = TEMPLATES_DIR / "bao_cao_ung_dung_cntt.yaml"
 MISSING = "…"  # a figure the warehouse does not have yet
 
 __all__ = ["render", "build_document", "Document", "Block", "nfc", "fmt_number"]
-
-
-def nfc(text: Any) -> str:
-    return unicodedata.normalize("NFC", "" if text is None else str(text))
 
 
 # --- number formats of the seed report ------------------------------------------------
@@ -82,39 +75,6 @@ class Figures(dict):
         if key.startswith("__"):
             raise AttributeError(key)
         return self[key]
-
-
-# --- the document model -----------------------------------------------------------------
-
-
-@dataclass
-class Block:
-    kind: str  # part | heading | subheading | p | table | chart
-    text: str = ""
-    lines: list[str] = field(default_factory=list)  # part lines
-    columns: list[str] = field(default_factory=list)  # table
-    rows: list[list[str]] = field(default_factory=list)  # table cells (lines joined by \n)
-    chart: str = ""  # chart key
-    table: str = ""  # table key
-
-
-@dataclass
-class Document:
-    header: dict[str, str]
-    title: str
-    subtitle: str
-    blocks: list[Block]
-    recipients_title: str
-    recipients: list[str]
-    signature: dict[str, str]
-    unchecked: bool
-    unchecked_banner: str
-    chart_titles: dict[str, str]
-    no_data: str
-    year: int
-    as_of: str
-    agency: dict[str, Any]
-    quality: dict[str, Any]
 
 
 def _environment() -> jinja2.Environment:
