@@ -73,7 +73,7 @@ def _sandbox(settings: Settings, args) -> int:
     from eduwh.sandbox import cli as sandbox_cli
 
     if args.action == "generate":
-        sandbox_cli.generate_main(Path(args.out))
+        sandbox_cli.generate_main(Path(args.out), args.dataset)
     else:
         from eduwh.main_job import check_faults
         from eduwh.night import check_dataset_folder
@@ -173,8 +173,15 @@ def _parser() -> argparse.ArgumentParser:
 
     sb = commands.add_parser("sandbox", help="local stand-ins of the source systems")
     sb_actions = sb.add_subparsers(dest="action", required=True)
-    gen = sb_actions.add_parser("generate", help="write the built-in Quảng Ngãi 2019 data set")
+    gen = sb_actions.add_parser("generate", help="write a built-in data set (Quảng Ngãi 2019)")
     gen.add_argument("--out", required=True)
+    gen.add_argument(
+        "--dataset",
+        choices=["quang-ngai-2019", "quang-ngai-2025"],
+        default="quang-ngai-2019",
+        help="quang-ngai-2019 (every source, the seed report) or quang-ngai-2025 "
+        "(one-stop portal 2022-2025, Decision 766 indicators)",
+    )
     serve = sb_actions.add_parser("serve", help="serve a data set over HTTP on 127.0.0.1")
     serve.add_argument("--data", required=True)
     serve.add_argument("--clock", help="answer as of this time (default: end of as_of day)")

@@ -6,29 +6,53 @@ import json
 import sys
 from pathlib import Path
 
-from eduwh.sandbox import eoffice_dataset, motcua_dataset, schools_dataset
+from eduwh.sandbox import eoffice_dataset, indicators_dataset, motcua_dataset, schools_dataset
 from eduwh.sandbox.server import SandboxServer
 
+DATASETS = ("quang-ngai-2019", "quang-ngai-2025")
+DEFAULT_DATASET = "quang-ngai-2019"
 
-def generate_builtin(out: Path) -> dict:
-    """The built-in Quảng Ngãi 2019 data set: every source, one expected.json.
+
+def generate_builtin(out: Path, dataset: str = DEFAULT_DATASET) -> dict:
+    """A built-in data set; ``quang-ngai-2019`` (default): every source, one expected.json.
 
     The one-stop portal's generator writes dataset.json and expected.json; the others
     add their folders and merge their sections into expected.json, so they come after.
+    ``quang-ngai-2025`` is the one-stop portal alone, 2022-2025, with the Decision 766
+    indicators in its expected.json.
     """
     out = Path(out)
+    if dataset == "quang-ngai-2025":
+        indicators_dataset.generate(out)
+        return json.loads((out / "expected.json").read_text("utf-8"))
+    if dataset != DEFAULT_DATASET:
+        raise ValueError(f"unknown built-in data set {dataset!r}; one of {', '.join(DATASETS)}")
     motcua_dataset.generate(out)
     eoffice_dataset.add_documents_to_expected(out)
     schools_dataset.generate_schools(out, motcua_dataset.META)
     return json.loads((out / "expected.json").read_text("utf-8"))
 
 
-def generate_main(out: Path) -> None:
-    """Write the built-in Quảng Ngãi 2019 data set into ``out`` and print its figures."""
+def generate_main(out: Path, dataset: str = DEFAULT_DATASET) -> None:
+    """Write a built-in data set (default: Quảng Ngãi 2019) into ``out``; print its figures."""
     out = Path(out)
-    expected = generate_builtin(out)
+    expected = generate_builtin(out, dataset)
     d, p = expected["dossiers"], expected["procedures"]
     print(f"data set written to {out}")
+    if dataset == "quang-ngai-2025":
+        year = expected["indicators_766_year"]
+        print(
+            f"motcua: {p['total']} procedures, {d['received']} received in {expected['year']} "
+            f"({d['carried_over']} carried over), {d['resolved']} resolved "
+            f"({d['resolved_late']} late), {d['in_progress']} in progress; "
+            f"quarantine {expected['quarantine']['motcua_hoso']}"
+        )
+        print(
+            f"indicators_766 {expected['year']} ("
+            + ", ".join(f"{k} {v['rate']}" for k, v in year.items())
+            + f"); {len(expected['indicators_766'])} months in expected.json"
+        )
+        return
     print(
         f"motcua: {p['total']} procedures ({p['online_level_3']} at level 3), "
         f"{d['received']} received, {d['resolved']} resolved ({d['resolved_late']} late), "
