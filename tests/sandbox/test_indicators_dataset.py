@@ -414,10 +414,14 @@ def test_hand_counted_march_2025():
 def test_working_days_follow_the_vietnam_calendar():
     assert not ind.is_working_day(date(2025, 1, 29))  # Tết
     assert not ind.is_working_day(date(2025, 5, 2))  # the day off swapped ...
-    assert ind.is_working_day(date(2025, 4, 26))  # ... for this Saturday
+    # ... for Saturday 2025-04-26: the contract excludes every Saturday.
+    assert not ind.is_working_day(date(2025, 4, 26))
     assert not ind.is_working_day(date(2025, 9, 1))
-    # Friday 2025-04-25 08:00 to Monday 2025-04-28 08:00: Saturday counts, Sunday not.
-    assert ind.working_seconds(datetime(2025, 4, 25, 8), datetime(2025, 4, 28, 8)) == 2 * 86400
+    assert ind.is_working_day(date(2025, 9, 3))
+    # Friday 2025-04-25 08:00 to Monday 2025-04-28 08:00: 16 h of Friday, 8 h of Monday.
+    assert ind.working_seconds(datetime(2025, 4, 25, 8), datetime(2025, 4, 28, 8)) == 86400
+    # Tuesday 2025-04-29 12:00 to Tuesday 2025-05-06 12:00: 04-30, 05-01, 05-02 are off.
+    assert ind.working_seconds(datetime(2025, 4, 29, 12), datetime(2025, 5, 6, 12)) == 2 * 86400
 
 
 # ------------------------------------------------------------------------- served

@@ -54,10 +54,12 @@ it imports nothing from ``eduwh.sources``, ``eduwh.load`` or ``eduwh.report``):
   group ``not_received`` (1, 3). "In the period" for 2.2, 3.3, 3.6, 4.1-4.4: received
   with date(``NgayTiepNhan``) in the period (3.6's "started" read as received, too);
   their state (result links, payment) is the state at the clock.
-- Working days: not Saturday or Sunday, and not a holiday of ``holidays``' Vietnam
-  calendar; a weekend day in its ``weekend_workdays`` (a compensating working Saturday,
-  e.g. 2025-04-26) is a working day. A duration in working days is the part of the
-  interval that falls on working days (24-hour days, to the second) divided by 24 h.
+- Working days: Monday to Friday and not a holiday of ``holidays``' Vietnam calendar
+  (pinned; its swapped days off such as 2025-05-02 included). As the contract says,
+  every Saturday is excluded, also one that the government declares a working day in
+  exchange (the package knows them as ``weekend_workdays``: 2024-05-04, 2025-04-26).
+  A duration in working days is the part of the interval that falls on working days
+  (24-hour days, to the second) divided by 24 h.
 - Steps: ``QuaTrinhXuLy`` in the order given, only those with ``ThoiDiem`` <= ``cut``.
   End of processing: the time of the first step with status 9, else the first with 10,
   else the first with 8, 3 or 7; no such step: unfinished. Without steps,
@@ -87,8 +89,9 @@ it imports nothing from ``eduwh.sources``, ``eduwh.load`` or ``eduwh.report``):
   threshold 50. Details ``3.3_direct`` (``1`` or empty) and ``3.3_postal`` (``3``) over the
   same denominator.
 - 3.6: received in the period, procedure with ``CoPhiLePhi`` true, and some
-  ``DanhSachPhiLePhi`` item with ``Gia`` > 0 (an empty list is "every item 0"; the data set
-  never writes one for a fee procedure); numerator = ``DuocThanhToanTrucTuyen`` 1 or 2.
+  ``DanhSachPhiLePhi`` item with ``Gia`` > 0 (an empty list is "every item 0"; a missing
+  list is unknown and stays in; the data set writes neither for a fee procedure);
+  numerator = ``DuocThanhToanTrucTuyen`` 1 or 2.
 - 4.1: received in the period of procedures with ``YeuCauKetQuaGiay``; numerator = a
   non-empty ``DuongDanTepTinKetQua``.
 - 4.2: received in the period; numerator = some ``TaiLieuNop`` item with a non-empty
@@ -162,8 +165,12 @@ _VN = holidays.country_holidays("VN", years=range(2017, 2028))
 
 @lru_cache(maxsize=8192)
 def is_working_day(d: date) -> bool:
-    """Not a weekend day (unless a compensating working Saturday) nor a public holiday."""
-    return bool(_VN.is_working_day(d))
+    """Monday to Friday and not a public holiday (days off swapped for a Saturday included).
+
+    The contract excludes every Saturday: a Saturday the government declares a working
+    day in exchange (``holidays``' ``weekend_workdays``, e.g. 2025-04-26) stays a day off.
+    """
+    return d.weekday() < 5 and d not in _VN
 
 
 def add_working_days(d: date, n: int) -> date:
@@ -672,8 +679,9 @@ class _Builder:
         # Waiting for the supplement over a month end; stuck since October (overdue).
         self.dossier(busy[0], date(2025, 6, 27), "waiting")
         self.dossier(busy[1], date(2025, 10, 6), "open")
-        # Received on 2025-04-25 and due on the compensating working Saturday 2025-04-26?
-        # (Only if the calendar says so; the counting follows the same calendar.)
+        # In processing over the working Saturday 2025-04-26 (a day off for the contract).
+        self.dossier(busy[2], date(2025, 4, 24), "supplement")
+        self.dossier(busy[0], date(2025, 4, 25))
 
     def not_received(self) -> None:
         rng = self.rng
