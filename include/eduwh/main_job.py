@@ -8,11 +8,16 @@ runner, in this process); print the figures of the as-of date (stdout: the JSON 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pendulum
@@ -26,7 +31,7 @@ LOCAL_TZ = "Asia/Ho_Chi_Minh"
 
 
 def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) -> int:
-    with output_to_stderr():  # Airflow's and dbt's logs are not the figures
+    with stop_on_sigterm(), output_to_stderr():  # Airflow's and dbt's logs are not the figures
         figures = _night(settings, as_of, data, faults)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0
@@ -63,6 +68,58 @@ def _night(settings: Settings, as_of: str, data: str | None, faults: str) -> dic
     published = latest_published(settings)
     _step(started, f"{WAREHOUSE_DAG}: built, checked, report published in {published}")
     return json.loads((published / "figures.json").read_text())
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a service manager's stop, `timeout`) ends the night as Ctrl-C does:
+    KeyboardInterrupt (exit 130), the context managers stopping the sandbox on the way.
+
+    Airflow's task runner sets its own SIGTERM handler at every task (in-process it only
+    calls the operator's on_kill and goes on) and catches what a task raises, so: while
+    the night runs, a SIGTERM handler Airflow sets is wrapped to run ours after it, and
+    once terminated every later attempt to set one (the start of the next task) raises
+    KeyboardInterrupt again, so no further task runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    real_signal = signal.signal
+    stopping = threading.Event()
+    night_pid = os.getpid()
+
+    def terminated(signum: int, frame: Any) -> None:
+        stopping.set()
+        raise KeyboardInterrupt
+
+    def guarded(signum: int, handler: Any) -> Any:
+        if signum != signal.SIGTERM or os.getpid() != night_pid:  # a forked child's own
+            return real_signal(signum, handler)
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        if not callable(handler) or handler is terminated:  # SIG_DFL / SIG_IGN: still ours
+            return real_signal(signum, terminated)
+
+        def both(number: int, frame: Any, theirs: Callable[..., Any] = handler) -> None:
+            try:
+                theirs(number, frame)
+            finally:
+                terminated(number, frame)
+
+        return real_signal(signum, both)
+
+    previous = real_signal(signal.SIGTERM, terminated)
+    signal.signal = guarded  # type: ignore[assignment]
+    try:
+        yield
+    except BaseException:
+        if stopping.is_set():  # the failure a SIGTERM caused (a failed task): an interrupt
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal = real_signal
+        real_signal(signal.SIGTERM, previous)
+    if stopping.is_set():
+        raise KeyboardInterrupt
 
 
 def parse_as_of(text: str) -> date:

@@ -184,16 +184,23 @@ def password_file(settings: Settings) -> Path:
 
 def up(settings: Settings, port: int | None = None, data: str | None = None) -> int:
     """The warehouse, the sandbox (unless real sources are set) and `airflow standalone`
-    in the foreground until Ctrl-C; prints where to look and how to log in."""
+    in the foreground until Ctrl-C; prints where to look and how to log in.
+
+    Everything `up` and its children write is owner-only (umask 077: the generated admin
+    password file is 0600, Airflow's log folder 0700). `airflow standalone` runs in a
+    process group of its own; Ctrl-C or SIGTERM stops that whole group (scheduler,
+    API server, triggerer, DAG processor), SIGKILL for what is left after 30 s."""
     from eduwh import warehouse
     from eduwh.warehouse.dbt import dbt_environment
 
     port = port or int(os.environ.get("EDUWH_AIRFLOW_PORT") or DEFAULT_PORT)
     if shutil.which("airflow") is None:
         raise OpsError("the `airflow` command is not on PATH (run through `uv run` or make up)")
+    os.umask(0o077)  # this process and every child: secrets and logs owner-only
     _stderr(f"warehouse: {warehouse.ensure(settings)}")
     os.environ.update(dbt_environment(settings))
     env = {**os.environ, **up_environment(settings, port)}
+    protect_state(settings, env)
     with night_sources(settings, check_data_dir(settings, data)) as night:
         env.update(
             {
@@ -209,17 +216,91 @@ def up(settings: Settings, port: int | None = None, data: str | None = None) -> 
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, _terminated)
-        process = subprocess.Popen(["airflow", "standalone"], env=env)
+        process = subprocess.Popen(["airflow", "standalone"], env=env, start_new_session=True)
         try:
             _announce(settings, port, process)
             return process.wait()
         except KeyboardInterrupt:
-            process.terminate()
+            # Ctrl-C reaches only this process now (the group is not the terminal's)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
-                return process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                return process.wait()
+                return stop_process_group(process)
+            finally:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        finally:
+            if _group_alive(process.pid):  # an error on the way, or orphans: leave nothing
+                stop_process_group(process, timeout=10)
+
+
+def protect_state(settings: Settings, env: dict[str, str] | None = None) -> None:
+    """Airflow's log folder 0700 and the admin password file 0600 (when it exists) —
+    whatever an earlier start, under another umask, left."""
+    env = env if env is not None else dict(os.environ)
+    logs = Path(env.get("AIRFLOW__LOGGING__BASE_LOG_FOLDER") or settings.airflow_home / "logs")
+    logs.mkdir(mode=0o700, parents=True, exist_ok=True)
+    logs.chmod(0o700)
+    secret = password_file(settings)
+    if secret.exists():
+        secret.chmod(0o600)
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live (not zombie) processes of process group `pgid` (Linux: from /proc)."""
+    members = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # state, ppid, pgrp, ...
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a member we cannot signal is still a member
+        return True
+    if os.path.isdir("/proc"):  # zombies nobody reaped yet are no longer running
+        return bool(group_members(pgid))
+    return True
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 30.0) -> int:
+    """SIGTERM to the process group led by `process` (started with
+    `start_new_session=True`), wait up to `timeout` s for the leader and every other
+    member, then SIGKILL the group. Returns the leader's exit code."""
+    import signal
+
+    pgid = process.pid  # the leader of its own session and group
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + timeout
+    code: int | None = None
+    while time.monotonic() < deadline:
+        code = process.poll()
+        if code is not None and not _group_alive(pgid):
+            return code
+        time.sleep(0.1)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    code = process.wait()
+    deadline = time.monotonic() + 5
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return code
 
 
 def _announce(settings: Settings, port: int, process: subprocess.Popen) -> None:
@@ -237,6 +318,11 @@ def _announce(settings: Settings, port: int, process: subprocess.Popen) -> None:
     else:
         return
     secret = password_file(settings)
+    for _ in range(20):  # the API server writes it when it starts: owner-only, once there
+        if secret.exists():
+            secret.chmod(0o600)
+            break
+        time.sleep(0.25)
     lines = [
         "",
         "eduwh is up / eduwh đã chạy",

@@ -101,9 +101,16 @@ class Settings:
             return configured
         key_file = self.home / "secrets" / "pseudonym.key"
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
+            # Owner-only from the first byte: the folder 0700, the file created 0600.
+            key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            key_file.parent.chmod(0o700)
+            try:
+                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it meanwhile: use theirs
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(32))
         return key_file.read_text().strip()
 
 

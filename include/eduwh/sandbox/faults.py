@@ -13,20 +13,33 @@ Profiles
     Nothing is injected.
 
 ``bad-night`` — the night-time behaviour of contracts/motcua.md, per *data call*
-(``GET`` of a listing such as ``/api/v1/thutuc`` or ``/api/v1/hoso``), in this order:
+(every ``GET`` but the token endpoint: listings such as ``/api/v1/hoso``, e-Office's
+package downloads, csdl.moet's listing and file downloads), at the rates of the
+source's row of ``RATES`` (a few percent of calls; the one-stop portal, whose night is
+a few dozen listing calls, meets more so that every kind shows up in its first calls),
+in this order:
 
-1. Token revoked: on data calls number 25, 65, 105, ... (every 40th from the 25th)
-   every token issued so far is revoked and that call answers ``401``
-   (``{"error": "invalid_token"}``). A new token from ``/oauth2/token`` works.
-2. Otherwise with ``r = rng.random()``:
+1. Token revoked: on data calls number ``revoke_first``, then every ``revoke_every``-th
+   (the portal: 25, 65, 105, ...; e-Office: 25, then once every 2,500 calls — one
+   expired token mid-run of a full night) every token issued so far is revoked and that
+   call answers ``401`` (``{"error": "invalid_token"}``). A new token from
+   ``/oauth2/token`` works. (csdl.moet has API keys, no tokens: it answers ``503``.)
+2. Otherwise with ``r = rng.random()`` and the source's shares ``p429``, ``p5xx``,
+   ``preset``, ``pdelay`` (cumulative, in this order):
 
-   - ``r < 0.10``: ``429`` with header ``Retry-After: 1`` (before authentication);
-   - ``0.10 <= r < 0.15``: ``500``, ``502`` or ``503`` (JSON error body);
-   - ``0.15 <= r < 0.18``: connection reset mid-body: the status line, the headers
-     (with the full ``Content-Length``) and the first third of the body are sent,
-     then the socket is closed abruptly (``SO_LINGER`` 0: TCP RST);
-   - ``0.18 <= r < 0.28``: the normal answer after a delay of 0.2-1.0 s;
+   - ``429`` with header ``Retry-After: 1`` (before authentication; never more than
+     1 s in the sandbox);
+   - ``500``, ``502`` or ``503`` (JSON error body);
+   - connection reset mid-body: the status line, the headers (with the full
+     ``Content-Length``) and the first third of the body are sent, then the socket is
+     closed abruptly (``SO_LINGER`` 0: TCP RST);
+   - the normal answer after a delay drawn from ``delay`` (seconds);
    - otherwise the normal answer.
+
+   The portal: 10 % / 5 % / 3 % / 10 %, delays 0.2-1.0 s. e-Office and csdl.moet
+   (thousands of downloads a night): 0.25 % / 1 % / 0.75 % / 1 %, delays 0.05-0.25 s —
+   about 3 % of calls faulted, so a full bad night of e-Office (~7,500 calls) waits
+   about 20 s on ``Retry-After`` and 10 s on delays, not a quarter of an hour.
 
 3. A listing window that changes while it is paged (hoso only), once per server run:
    the first time page 1 of a multi-page window (``total > page_size``) is served
@@ -58,6 +71,29 @@ SHIFT_ANSWERS = 2
 
 
 @dataclass(frozen=True)
+class Rates:
+    """One source's bad night (see the module doc): shares of data calls, delays."""
+
+    p429: float
+    p5xx: float
+    preset: float
+    pdelay: float
+    delay: tuple[float, float]
+    revoke_first: int = REVOKE_FIRST
+    revoke_every: int = REVOKE_EVERY
+
+    @property
+    def faulted(self) -> float:
+        """The share of data calls answered with a fault or a delay (revocations aside)."""
+        return self.p429 + self.p5xx + self.preset + self.pdelay
+
+
+PORTAL = Rates(P_429, P_5XX, P_RESET, P_DELAY, (0.2, 1.0))
+BULK = Rates(0.0025, 0.01, 0.0075, 0.01, (0.05, 0.25), revoke_every=2500)
+RATES = {"motcua": PORTAL, "eoffice": BULK, "csdl_moet": BULK}
+
+
+@dataclass(frozen=True)
 class Decision:
     kind: str = "none"  # none | revoke | 429 | 5xx | reset | delay | token_503
     status: int | None = None
@@ -71,6 +107,8 @@ class FaultInjector:
             raise ValueError(f"unknown faults profile {profile!r}; known: {', '.join(PROFILES)}")
         self.profile = profile
         self.source = source
+        self.rates = RATES.get(source, BULK)
+        self.injected: dict[str, int] = {}  # decision kind -> how many (tests, logs)
         self._lock = threading.Lock()
         self.data_calls = 0
         self.token_calls = 0
@@ -97,6 +135,7 @@ class FaultInjector:
             if r < P_TOKEN_503 and not self._last_token_faulted:
                 self._last_token_faulted = True
                 d = Decision("token_503", 503, call=n)
+                self.injected["token_503"] = self.injected.get("token_503", 0) + 1
             else:
                 self._last_token_faulted = False
                 d = Decision(call=n)
@@ -109,21 +148,24 @@ class FaultInjector:
             n = self.data_calls
             if not self.active:
                 return Decision(call=n)
+            rates = self.rates
             rng = self._rng("data", n)
             r = rng.random()
-            if n >= REVOKE_FIRST and (n - REVOKE_FIRST) % REVOKE_EVERY == 0:
+            if n >= rates.revoke_first and (n - rates.revoke_first) % rates.revoke_every == 0:
                 d = Decision("revoke", 401, call=n)
-            elif r < P_429:
+            elif r < rates.p429:
                 d = Decision("429", 429, call=n)
-            elif r < P_429 + P_5XX:
+            elif r < rates.p429 + rates.p5xx:
                 d = Decision("5xx", rng.choice((500, 502, 503)), call=n)
-            elif r < P_429 + P_5XX + P_RESET:
+            elif r < rates.p429 + rates.p5xx + rates.preset:
                 d = Decision("reset", call=n)
-            elif r < P_429 + P_5XX + P_RESET + P_DELAY:
-                d = Decision("delay", delay=round(rng.uniform(0.2, 1.0), 3), call=n)
+            elif r < rates.faulted:
+                d = Decision("delay", delay=round(rng.uniform(*rates.delay), 3), call=n)
             else:
                 d = Decision(call=n)
             self.log.append(("data", n, d.kind))
+            if d.kind != "none":
+                self.injected[d.kind] = self.injected.get(d.kind, 0) + 1
             return d
 
     def window_shift(self, key: Any, page: int, total: int, page_size: int) -> bool:
