@@ -232,7 +232,8 @@ def test_expected_json_holds_every_month(records):
     for key in ("3.3", "3.6", "4.1", "4.2", "4.3", "4.4"):
         for part in ("numerator", "denominator"):
             assert sum(months[mo][key][part] for mo in MONTHS) == year[key][part], key
-    assert sum(months[mo]["2.2"]["denominator"] for mo in MONTHS) == year["2.2"]["denominator"]
+    # 2.2 counts what finished by the end of each month: the year counts more.
+    assert sum(months[mo]["2.2"]["denominator"] for mo in MONTHS) < year["2.2"]["denominator"]
     assert year["3.3"]["denominator"] == expected["dossiers"]["received_new"]
     # 2.1 is not Biểu 06: time of day and supplements count.
     assert year["2.1"]["denominator"] == expected["dossiers"]["received"]
@@ -305,7 +306,7 @@ def _dossier(code, proc, channel, received, due, steps, **fields):
 def _hand_hoso():
     a = _dossier(  # online, one supplement of 72 h that saves it, paid, e-result, reused data
         "A", "1.000001", "2", "20250303090000", "20250306170000",
-        [("1", "20250302200000"), ("2", "20250303090000"), ("4", "20250303100000"),
+        [("1", "20250228200000"), ("2", "20250303090000"), ("4", "20250303100000"),
          ("5", "20250304090000"), ("4", "20250307090000"), ("9", "20250307160000"),
          ("10", "20250310080000")],
         DuocThanhToanTrucTuyen="1", DanhSachPhiLePhi=[{"TenPhiLePhi": "Phí", "Gia": 20000}],
@@ -339,6 +340,7 @@ def _hand_hoso():
         "E", "1.000003", "1", "20250224090000", "20250303170000", [("9", "20250305100000")]
     )
     del e["QuaTrinhXuLy"]
+    a["NgayNopHoSo"] = "20250228200000"  # submitted online in February
     refused = _dossier(
         "F",
         "1.000001",
@@ -369,10 +371,10 @@ def test_hand_counted_march_2025():
     # ends at its request 03-31 10:00 <= 04-02 17:00). B ends 15:00 > 11:00 on its due
     # day, C had two requests, E ended 03-05 after 03-03.
     assert nd("2.1") == (2, 5, 40.0, None)
-    # 2.2: A 103 h - 72 h = 31 h; B 79 h; C 149 h - 48 h weekend - 2 x 24 h = 53 h;
-    # D (finished 04-01, counted with its March receipt) 98 h - 48 h - 23 h = 27 h.
-    # 190 h = 7.92 working days over 4 dossiers: 1.98 -> 2.0.
-    assert nd("2.2") == (7.92, 4, 2.0, None)
+    # 2.2 (finished by the end of March): A 103 h - 72 h = 31 h; B 79 h; C 149 h - 48 h
+    # weekend - 2 x 24 h = 53 h (D finishes in April). 163 h = 6.79 working days over 3
+    # dossiers: 2.26 -> 2.3.
+    assert nd("2.2") == (6.79, 3, 2.3, None)
     # 3.1: toan_trinh, MucDo 3 before Decree 42 (mot_phan), none: 2/3; P3 rises in April.
     assert nd("3.1") == (2, 3, 66.67, 0.8334)
     assert (details["3.1_full_online"]["numerator"], details["3.1_full_online"]["denominator"]) == (
@@ -383,8 +385,9 @@ def test_hand_counted_march_2025():
     # electronic result (P1 wants a paper result).
     assert nd("3.3") == (1, 4, 25.0, 0.5)
     assert details["3.3_direct"]["rate"] == 50.0 and details["3.3_postal"]["rate"] == 25.0
-    # 3.6: P1 dossiers A and B; B's only fee is 0: 1/1.
-    assert nd("3.6") == (1, 1, 100.0, None)
+    # 3.6 counts dossiers started (submitted) in the period: A was submitted in February;
+    # B's only fee is 0.
+    assert nd("3.6") == (0, 0, None, None)
     # 4.1: P1 dossiers A and B; A has the link.
     assert nd("4.1") == (1, 2, 50.0, None)
     # 4.2: A has files and its result link; B files but no result link; C no file; D none.
@@ -400,6 +403,15 @@ def test_hand_counted_march_2025():
     # D ended on 04-01 16:00, less 23 h of supplement: 03-31 17:00 <= 04-02 17:00.
     assert (april["2.1"]["numerator"], april["2.1"]["denominator"]) == (1, 1)
     assert april["3.3"]["denominator"] == 0 and april["3.3"]["rate"] is None
+    assert april["2.2"]["denominator"] == 0  # D was received in March
+    february = ind.count_indicators(
+        HAND_THUTUC, _hand_hoso(), date(2025, 2, 1), date(2025, 2, 28), date(2025, 12, 31)
+    )["indicators"]
+    assert (february["3.6"]["numerator"], february["3.6"]["denominator"]) == (1, 1)
+    # E: received in February, finished 03-05 after the end of February: not in 2.2 there,
+    # in the 2.1 universe as unfinished at the end of February (due 03-03: on time then).
+    assert february["2.2"]["denominator"] == 0
+    assert (february["2.1"]["numerator"], february["2.1"]["denominator"]) == (1, 1)
     # Cut at an as-of date inside the period (the versions known then): on 2025-03-20
     # A, B and E are finished, C waits for its first supplement since 09:00: no due
     # date, 23 h = 0.96 working days used of its 5: on time. D is not received yet.

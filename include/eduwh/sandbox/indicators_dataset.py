@@ -51,9 +51,10 @@ it imports nothing from ``eduwh.sources``, ``eduwh.load`` or ``eduwh.report``):
   ``DonViTinh``) come from that catalogue; a flag that is missing is unknown and
   counts as not true (in this data set the flags never change once published).
 - "Received" as in motcua.md: ``NgayTiepNhan`` set and the latest status not in the
-  group ``not_received`` (1, 3). "In the period" for 2.2, 3.3, 3.6, 4.1-4.4: received
-  with date(``NgayTiepNhan``) in the period (3.6's "started" read as received, too);
-  their state (result links, payment) is the state at the clock.
+  group ``not_received`` (1, 3). "In the period" for 2.2, 3.3, 4.1-4.4: received with
+  date(``NgayTiepNhan``) in the period; for 3.6 ("started"): received, with
+  date(``NgayNopHoSo``, else ``NgayTiepNhan``) in the period. Their state (result links,
+  payment) is the state at the clock.
 - Working days: Monday to Friday and not a holiday of ``holidays``' Vietnam calendar
   (pinned; its swapped days off such as 2025-05-02 included). As the contract says,
   every Saturday is excluded, also one that the government declares a working day in
@@ -75,8 +76,8 @@ it imports nothing from ``eduwh.sources``, ``eduwh.load`` or ``eduwh.report``):
   processing time <= ``ThoiHanGiaiQuyet`` in its ``DonViTinh`` (``ngay_lam_viec``: working
   days as above; ``ngay``: calendar days; ``gio``: hours), unknown limit: late.
   Numerator = on time, denominator = universe; rate two decimals; no threshold.
-- 2.2: received in the period whose end (cut at the clock, not at the period end) is a
-  status 9 or 10 step; processing time = working days(``NgayTiepNhan``, end) − working
+- 2.2: received in the period whose end, by the end of the period (``cut``, as for 2.1),
+  is a status 9 or 10 step; processing time = working days(``NgayTiepNhan``, end) − working
   days of each supplement interval. Numerator = the sum (two decimals), denominator =
   the count, rate = the average in working days with one decimal (not a percentage);
   per procedure in ``indicators_766_details``; no threshold.
@@ -88,7 +89,7 @@ it imports nothing from ``eduwh.sources``, ``eduwh.load`` or ``eduwh.report``):
   has ``YeuCauKetQuaGiay``, ``MaKetQua`` and ``DuongDanTepTinKetQua`` both non-empty;
   threshold 50. Details ``3.3_direct`` (``1`` or empty) and ``3.3_postal`` (``3``) over the
   same denominator.
-- 3.6: received in the period, procedure with ``CoPhiLePhi`` true, and some
+- 3.6: started in the period (above), procedure with ``CoPhiLePhi`` true, and some
   ``DanhSachPhiLePhi`` item with ``Gia`` > 0 (an empty list is "every item 0"; a missing
   list is unknown and stays in; the data set writes neither for a fee procedure);
   numerator = ``DuocThanhToanTrucTuyen`` 1 or 2.
@@ -1110,10 +1111,20 @@ def count_indicators(
                         on_time += pr.end - pr.supplement <= due
                     else:
                         on_time += _within_limit(proc, rec, pr)
+        # 3.6: started (submitted; else received) in the period
+        started = parse_ts(rec.get("NgayNopHoSo")) or received
+        if period_start <= started.date() <= last and proc is not None:
+            fees = rec.get("DanhSachPhiLePhi")
+            if _flag(proc.get("CoPhiLePhi")) and (
+                not isinstance(fees, list) or any(Decimal(str(f.get("Gia") or 0)) > 0 for f in fees)
+            ):
+                c["3.6_base"] += 1
+                if str(rec.get("DuocThanhToanTrucTuyen")) in ("1", "2"):
+                    c["3.6"] += 1
         if not period_start <= received.date() <= last:
             continue
-        # 2.2
-        pr = processing(rec, clock)
+        # 2.2: finished (status 9 or 10) by the end of the period
+        pr = processing(rec, cut)
         if pr.end is not None and pr.end_status in ("9", "10"):
             seconds = _working_processing_seconds(received, pr)
             times.append(seconds)
@@ -1128,12 +1139,6 @@ def count_indicators(
             c["direct"] += 1
         if channel == "3":
             c["postal"] += 1
-        fees = rec.get("DanhSachPhiLePhi")
-        if proc is not None and _flag(proc.get("CoPhiLePhi")):
-            if not isinstance(fees, list) or any(Decimal(str(f.get("Gia") or 0)) > 0 for f in fees):
-                c["3.6_base"] += 1
-                if str(rec.get("DuocThanhToanTrucTuyen")) in ("1", "2"):
-                    c["3.6"] += 1
         if paper:
             c["4.1_base"] += 1
             c["4.1"] += result_link
