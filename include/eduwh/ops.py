@@ -219,19 +219,26 @@ def up(settings: Settings, port: int | None = None, data: str | None = None) -> 
         process = subprocess.Popen(["airflow", "standalone"], env=env, start_new_session=True)
         try:
             _announce(settings, port, process)
-            return process.wait()
+            return _exit_status(process.wait())
         except KeyboardInterrupt:
             # Ctrl-C reaches only this process now (the group is not the terminal's)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
-                return stop_process_group(process)
+                code = stop_process_group(process)
+                # stopped as asked (standalone ends by the SIGTERM it was sent): success
+                return 0 if code in (0, -signal.SIGTERM) else _exit_status(code)
             finally:
                 signal.signal(signal.SIGINT, signal.default_int_handler)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
         finally:
             if _group_alive(process.pid):  # an error on the way, or orphans: leave nothing
                 stop_process_group(process, timeout=10)
+
+
+def _exit_status(code: int) -> int:
+    """A child's return code as a shell exit status (killed by signal N: 128 + N)."""
+    return 128 - code if code < 0 else code
 
 
 def protect_state(settings: Settings, env: dict[str, str] | None = None) -> None:

@@ -130,3 +130,78 @@ def test_up_protects_the_password_file_and_the_log_folder(tmp_path, monkeypatch)
     ops.protect_state(settings, env)
     assert _mode(secret) == 0o600
     assert _mode(Path(env["AIRFLOW__LOGGING__BASE_LOG_FOLDER"])) == 0o700
+
+
+SLOW_DAG = """
+import os, time
+import pendulum
+from airflow.sdk import dag, task
+
+@dag(dag_id="eduwh_test_sigterm", schedule=None, catchup=False,
+     start_date=pendulum.datetime(2019, 1, 1, tz="Asia/Ho_Chi_Minh"))
+def slow():
+    @task
+    def first():
+        for i in range(120):
+            print(f"first {i}", flush=True)
+            time.sleep(0.5)
+
+    @task
+    def second():
+        open(os.environ["EDUWH_SECOND_MARKER"], "w").write("ran")
+
+    first() >> second()
+
+slow()
+"""
+
+NIGHT = """
+import os, sys
+from airflow.dag_processing.dagbag import DagBag
+from eduwh.main_job import stop_on_sigterm
+
+bag = DagBag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+assert not bag.import_errors, bag.import_errors
+try:
+    with stop_on_sigterm():
+        bag.get_dag("eduwh_test_sigterm").test()
+except KeyboardInterrupt:
+    print("INTERRUPTED", flush=True)
+    sys.exit(130)
+print("NOT INTERRUPTED", flush=True)
+"""
+
+
+def test_sigterm_stops_a_night_inside_a_task_of_dag_test(airflow_db, tmp_path):
+    """`eduwh run`'s night runs tasks in-process (`dag.test()`): SIGTERM in the middle
+    of a task ends it, no later task starts, and the process ends with the interrupt."""
+    dags = tmp_path / "dags"
+    dags.mkdir()
+    (dags / "slow.py").write_text(SLOW_DAG)
+    marker = tmp_path / "second"
+    log_path = tmp_path / "night.log"
+    env = {
+        **os.environ,
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+        "EDUWH_SECOND_MARKER": str(marker),
+    }
+    with log_path.open("w") as log:
+        night = subprocess.Popen(
+            [sys.executable, "-c", NIGHT], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while "first 2" not in log_path.read_text():
+            assert night.poll() is None, log_path.read_text()[-4000:]
+            assert time.monotonic() < deadline, "the task did not start"
+            time.sleep(0.2)
+        night.send_signal(signal.SIGTERM)
+        code = night.wait(timeout=60)
+    finally:
+        if night.poll() is None:
+            night.kill()
+            night.wait()
+    output = log_path.read_text()
+    assert code == 130, output[-4000:]
+    assert "INTERRUPTED" in output and "first 119" not in output
+    assert not marker.exists()  # the task after the interrupted one never ran
