@@ -74,6 +74,84 @@ renamed as (
         {{ parse_vn_timestamp("record ->> 'NgayTra'") }} as returned_at,
         updated_at,
 
+        -- fields since 2022 (contracts/motcua.md): a missing field is unknown (null)
+        nullif(btrim(record ->> 'DuocThanhToanTrucTuyen'), '') as online_payment_code,
+        case
+            when jsonb_typeof(record -> 'DanhSachPhiLePhi') = 'array'
+                then jsonb_array_length(record -> 'DanhSachPhiLePhi')
+        end as fee_items,
+        case
+            when jsonb_typeof(record -> 'DanhSachPhiLePhi') = 'array'
+                then (
+                    select count(*)::int
+                    from
+                        jsonb_array_elements(
+                            latest_version.record -> 'DanhSachPhiLePhi'
+                        ) as fee (item)
+                    where nullif(btrim(fee.item ->> 'Gia'), '')::numeric = 0
+                )
+        end as fee_items_free,
+        case
+            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
+                then jsonb_array_length(record -> 'TaiLieuNop')
+        end as documents_submitted,
+        case
+            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
+                then (
+                    select count(*)::int
+                    from
+                        jsonb_array_elements(
+                            latest_version.record -> 'TaiLieuNop'
+                        ) as document (item)
+                    where nullif(btrim(document.item ->> 'DuongDan'), '') is not null
+                )
+        end as documents_with_file,
+        case
+            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
+                then (
+                    select count(*)::int
+                    from
+                        jsonb_array_elements(
+                            latest_version.record -> 'TaiLieuNop'
+                        ) as document (item)
+                    where {{ motcua_boolean("document.item ->> 'DuocSoHoa'") }}
+                )
+        end as documents_reusing_digitised_data,
+        case
+            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
+                then (
+                    select count(*)::int
+                    from
+                        jsonb_array_elements(
+                            latest_version.record -> 'TaiLieuNop'
+                        ) as document (item)
+                    where {{ motcua_boolean("document.item ->> 'DuocLayTuKhoDMQG'") }}
+                )
+        end as documents_from_citizen_store,
+        {{ motcua_boolean("record ->> 'HoSoCoThanhPhanSoHoa'") }} as has_digitised_component,
+        nullif(btrim(record ->> 'MaKetQua'), '') is not null as has_result_code,
+        nullif(btrim(record ->> 'DuongDanTepTinKetQua'), '') is not null as has_result_file,
+        -- QuaTrinhXuLy reduced to status and time (officials' names and notes stay in raw)
+        case
+            when jsonb_typeof(record -> 'QuaTrinhXuLy') = 'array'
+                then (
+                    select
+                        coalesce(
+                            jsonb_agg(
+                                jsonb_build_object(
+                                    'status_code', nullif(btrim(step.item ->> 'TrangThai'), ''),
+                                    'at', step.item ->> 'ThoiDiem'
+                                )
+                                order by step.step_no
+                            ),
+                            '[]'::jsonb
+                        )
+                    from
+                        jsonb_array_elements(latest_version.record -> 'QuaTrinhXuLy')
+                        with ordinality as step (item, step_no)
+                )
+        end as processing_steps,
+
         -- lineage
         batch_id as source_batch_id,
         record_no as source_record_no

@@ -58,6 +58,19 @@ select
     end as is_bcci_enabled,
     normalize(record ->> 'QuyetDinhCongBo', nfc) as publishing_decision,
 
+    -- fields since 2022 (contracts/motcua.md): a missing field is unknown (null), never
+    -- "no"; an empty DVCTrucTuyen is "no online service" ('none')
+    case
+        when record ->> 'DVCTrucTuyen' is null then null
+        when btrim(record ->> 'DVCTrucTuyen') = '' then 'none'
+        else btrim(record ->> 'DVCTrucTuyen')
+    end as online_service,
+    {{ motcua_boolean("record ->> 'DuDieuKienToanTrinh'") }} as is_full_online_eligible,
+    {{ motcua_boolean("record ->> 'CoPhiLePhi'") }} as has_fee,
+    {{ motcua_boolean("record ->> 'YeuCauKetQuaGiay'") }} as requires_paper_result,
+    nullif(btrim(record ->> 'ThoiHanGiaiQuyet'), '')::numeric as max_processing_time,
+    nullif(btrim(record ->> 'DonViTinh'), '') as max_processing_time_unit,
+
     -- timestamps
     {{ parse_vn_timestamp("record ->> 'NgayCapNhat'") }} as updated_at,
 
