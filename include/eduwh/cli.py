@@ -97,6 +97,12 @@ def _report(settings: Settings, args) -> int:
     return report_main(settings, args)
 
 
+def _indicators(settings: Settings, args) -> int:
+    from eduwh.report.indicators import indicators_main
+
+    return indicators_main(settings, args)
+
+
 # -- operating the nights ---------------------------------------------------------
 def _backfill(settings: Settings, args) -> int:
     import json
@@ -207,6 +213,16 @@ def _parser() -> argparse.ArgumentParser:
         help="publish even if the checkpoint failed; every output is marked unchecked",
     )
     rp.set_defaults(handler=_report)
+
+    ind = commands.add_parser(
+        "indicators", help="the Decision 766 service-quality indicators of a period"
+    )
+    ind.add_argument("--period", required=True, help="2025-07 (month), 2025-Q3 or 2025")
+    ind.add_argument("--as-of", required=True, help="as-of date, YYYY-MM-DD")
+    ind.add_argument("--agency", help="reporting agency code (default: the warehouse's one agency)")
+    ind.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    ind.add_argument("--dossiers", metavar="ID", help="the dossiers behind one indicator, e.g. 2.1")
+    ind.set_defaults(handler=_indicators)
 
     bf = commands.add_parser(
         "backfill", help="run the source DAGs over a range of nights, then build"
