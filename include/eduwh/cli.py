@@ -73,7 +73,7 @@ def _sandbox(settings: Settings, args) -> int:
     from eduwh.sandbox import cli as sandbox_cli
 
     if args.action == "generate":
-        sandbox_cli.generate_main(Path(args.out), args.dataset)
+        sandbox_cli.generate_main(Path(args.out), args.dataset, args.scale)
     else:
         from eduwh.main_job import check_faults
         from eduwh.night import check_dataset_folder
@@ -187,6 +187,13 @@ def _parser() -> argparse.ArgumentParser:
         default="quang-ngai-2019",
         help="quang-ngai-2019 (every source, the seed report) or quang-ngai-2025 "
         "(one-stop portal 2022-2025, Decision 766 indicators)",
+    )
+    gen.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="N times the built-in schools, pupils, staff, dossiers and documents "
+        "(quang-ngai-2019; default 1: the built-in data set itself)",
     )
     serve = sb_actions.add_parser("serve", help="serve a data set over HTTP on 127.0.0.1")
     serve.add_argument("--data", required=True)

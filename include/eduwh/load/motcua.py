@@ -203,11 +203,12 @@ def _land(
                     on_restart()
                 copy = RawCopy(data, TABLES[entity], batch_id, window_start, window_end).__enter__()
             reported = page.total
-            for record in page.records:
+            texts = page.texts  # each record's JSON text as received: landed as is
+            for number, record in enumerate(page.records):
                 record_no += 1
                 problem = validate(record)
                 if problem is None:
-                    copy.write(record_no, record)
+                    copy.write(record_no, record if texts is None else texts[number])
                     if on_landed:
                         on_landed(record)
                 else:

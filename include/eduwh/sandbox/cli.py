@@ -13,30 +13,34 @@ DATASETS = ("quang-ngai-2019", "quang-ngai-2025")
 DEFAULT_DATASET = "quang-ngai-2019"
 
 
-def generate_builtin(out: Path, dataset: str = DEFAULT_DATASET) -> dict:
+def generate_builtin(out: Path, dataset: str = DEFAULT_DATASET, scale: int = 1) -> dict:
     """A built-in data set; ``quang-ngai-2019`` (default): every source, one expected.json.
 
     The one-stop portal's generator writes dataset.json and expected.json; the others
     add their folders and merge their sections into expected.json, so they come after.
     ``quang-ngai-2025`` is the one-stop portal alone, 2022-2025, with the Decision 766
     indicators in its expected.json.
+    ``scale`` N (2019 only): schools, pupils, staff, dossiers and documents N times the
+    built-in ones; expected.json is still counted from the records written.
     """
     out = Path(out)
+    if scale < 1 or (scale != 1 and dataset != DEFAULT_DATASET):
+        raise ValueError(f"--scale {scale}: a whole number >= 1, for {DEFAULT_DATASET} only")
     if dataset == "quang-ngai-2025":
         indicators_dataset.generate(out)
         return json.loads((out / "expected.json").read_text("utf-8"))
     if dataset != DEFAULT_DATASET:
         raise ValueError(f"unknown built-in data set {dataset!r}; one of {', '.join(DATASETS)}")
-    motcua_dataset.generate(out)
-    eoffice_dataset.add_documents_to_expected(out)
-    schools_dataset.generate_schools(out, motcua_dataset.META)
+    motcua_dataset.generate(out, scale=scale)
+    eoffice_dataset.add_documents_to_expected(out, scale=scale)
+    schools_dataset.generate_schools(out, motcua_dataset.META, scale=float(scale))
     return json.loads((out / "expected.json").read_text("utf-8"))
 
 
-def generate_main(out: Path, dataset: str = DEFAULT_DATASET) -> None:
+def generate_main(out: Path, dataset: str = DEFAULT_DATASET, scale: int = 1) -> None:
     """Write a built-in data set (default: Quảng Ngãi 2019) into ``out``; print its figures."""
     out = Path(out)
-    expected = generate_builtin(out, dataset)
+    expected = generate_builtin(out, dataset, scale)
     d, p = expected["dossiers"], expected["procedures"]
     print(f"data set written to {out}")
     if dataset == "quang-ngai-2025":

@@ -594,8 +594,9 @@ def _at(rng: random.Random, d: date, lo: int = 7, hi: int = 16) -> datetime:
 
 
 class _Builder:
-    def __init__(self, seed: int, agency: tuple[str, str], sizes: str, big: int):
+    def __init__(self, seed: int, agency: tuple[str, str], sizes: str, big: int, scale: int = 1):
         self.rng = random.Random(f"eoffice:{seed}")
+        self.scale = scale  # documents a working day: scale times the built-in volume
         self.seed = seed
         code, name = agency
         self.own = Agency(code, name, "department", "SGDĐT", "Giám đốc")
@@ -625,9 +626,9 @@ class _Builder:
         d = FIRST_DAY
         while d <= LAST_DAY:
             if is_working_day(d):
-                for _ in range(max(0, round(rng.gauss(18, 5)))):
+                for _ in range(max(0, round(rng.gauss(18, 5))) * self.scale):
                     self.incoming(d)
-                for _ in range(max(0, round(rng.gauss(8, 3)))):
+                for _ in range(max(0, round(rng.gauss(8, 3))) * self.scale):
                     self.outgoing(d)
             d += timedelta(days=1)
         for i, doc in enumerate(sorted(self.docs, key=lambda x: (x.day, x.loai, x.number))):
@@ -960,9 +961,13 @@ def _seed_targets(figures: dict[str, Any]) -> None:
 
 
 def build_documents(
-    seed: int = 2019, agency: tuple[str, str] = DEFAULT_AGENCY, sizes: str = "compact", big: int = 0
+    seed: int = 2019,
+    agency: tuple[str, str] = DEFAULT_AGENCY,
+    sizes: str = "compact",
+    big: int = 0,
+    scale: int = 1,
 ) -> _Builder:
-    b = _Builder(seed, agency, sizes, big)
+    b = _Builder(seed, agency, sizes, big, scale)
     b.build()
     return b
 
@@ -974,8 +979,12 @@ def generate_eoffice(
     *,
     sizes: str = "compact",
     big: int = 0,
+    scale: int = 1,
 ) -> dict[str, Any]:
     """Write ``eoffice/`` into ``out_dir``; return ``{"documents", "quarantine", "planted"}``.
+
+    ``scale``: documents a working day ``scale`` times the built-in volume (the seed
+    report's 100 % signed is checked at scale 1 only).
 
     ``meta`` is dataset.json's content (agency, as_of); ``planted`` lists what tests need:
     the secret markers, the malformed packages' ids by reason, the unsigned and the
@@ -986,7 +995,7 @@ def generate_eoffice(
     agency = meta.get("agency") or {}
     own = (agency.get("code") or DEFAULT_AGENCY[0], agency.get("name") or DEFAULT_AGENCY[1])
     as_of = date.fromisoformat(meta.get("as_of") or "2019-12-06")
-    b = build_documents(seed, own, sizes, big)
+    b = build_documents(seed, own, sizes, big, scale)
     certs = Certificates(seed)
     folder = out_dir / "eoffice"
     pkg_dir = folder / "edxml"
@@ -1019,7 +1028,7 @@ def generate_eoffice(
     clock = datetime.combine(as_of, time(23, 59, 59), tzinfo=VN_TZ)
     if count_documents(written, signed_ids, as_of, known_at=clock) != figures:
         raise AssertionError("document figures differ between the as-of state and the final one")
-    if meta.get("as_of", "2019-12-06") == "2019-12-06" and own == DEFAULT_AGENCY:
+    if meta.get("as_of", "2019-12-06") == "2019-12-06" and own == DEFAULT_AGENCY and scale == 1:
         _seed_targets(figures)
     secret = sorted({r["trich_yeu"].split()[0] for r in written if r["do_mat"] != "thuong"})
     unsigned = [

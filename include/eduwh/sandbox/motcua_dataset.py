@@ -1086,10 +1086,37 @@ def check_targets(figures: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------- generate
 
 
-def generate(out_dir: Path, seed: int = 2019) -> dict[str, Any]:
-    """Write the built-in Quảng Ngãi 2019 data set into ``out_dir``; return expected.json."""
+def scale_dossiers(hoso: list[dict[str, Any]], scale: int) -> list[dict[str, Any]]:
+    """The dossier versions ``scale`` times: copy ``k`` (1..scale-1) of each version gets
+    the code ``<agency>-<yymmdd>-<k><nnnn>`` (a record without a code stays without one,
+    so the planted invalid rows are multiplied too); ordered as build_records orders."""
+    scaled = list(hoso)
+    for k in range(1, scale):
+        for rec in hoso:
+            copy = dict(rec)
+            code = copy.get("MaHoSo")
+            if isinstance(code, str) and code.strip():
+                head, _, seq = code.rpartition("-")
+                copy["MaHoSo"] = f"{head}-{k}{seq}"
+            scaled.append(copy)
+    scaled.sort(key=lambda r: (parse_ts(r["NgayCapNhat"]), r.get("MaHoSo") or ""))
+    return scaled
+
+
+def generate(out_dir: Path, seed: int = 2019, scale: int = 1) -> dict[str, Any]:
+    """Write the built-in Quảng Ngãi 2019 data set into ``out_dir``; return expected.json.
+
+    ``scale`` > 1: every dossier ``scale`` times (see :func:`scale_dossiers`), the
+    catalogue once; the figures are still counted from the files written, and the seed
+    report's targets are checked at scale 1 only.
+    """
+    if scale < 1:
+        raise ValueError(f"scale must be a whole number >= 1, not {scale!r}")
     out_dir = Path(out_dir)
     thutuc, hoso, planted = build_records(seed)
+    if scale > 1:
+        hoso = scale_dossiers(hoso, scale)
+        planted = {reason: n * scale for reason, n in planted.items()}
     ds.write_dataset_json(out_dir, META)
     ds.write_jsonl(out_dir / "motcua" / "thutuc.jsonl", thutuc)
     ds.write_jsonl(out_dir / "motcua" / "hoso.jsonl", hoso)
@@ -1098,7 +1125,8 @@ def generate(out_dir: Path, seed: int = 2019) -> dict[str, Any]:
     thutuc_read = ds.read_jsonl(out_dir / "motcua" / "thutuc.jsonl")
     hoso_read = ds.read_jsonl(out_dir / "motcua" / "hoso.jsonl")
     figures = count_figures(thutuc_read, hoso_read, AS_OF)
-    check_targets(figures)
+    if scale == 1:
+        check_targets(figures)
     clock = datetime.combine(AS_OF, time(23, 59, 59))
     at_clock = count_figures(thutuc_read, hoso_read, AS_OF, known_at=clock)
     if at_clock != figures:

@@ -19,6 +19,7 @@ Memory is bounded by one page: pages are yielded as they arrive.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -29,6 +30,8 @@ from datetime import datetime
 from typing import Any
 
 import requests
+
+from eduwh.sources.jsontext import split_page
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,8 @@ class Page:
     total: int
     records: list[Any]
     attempt: int  # 1 for the first read of the window, 2.. for re-reads from page 1
+    # the JSON text of each record as received (landed as is), when the body gave them
+    texts: list[str] | None = None
 
     @property
     def restarts_window(self) -> bool:
@@ -209,8 +214,13 @@ class RestClient:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, str] | None = None,
         parse_json: bool = False,
+        split_key: str | None = None,
     ) -> Any:
-        """Send with retries. Returns the response, or (``parse_json``) its decoded body."""
+        """Send with retries. Returns the response, or (``parse_json``) its decoded body.
+
+        With ``split_key`` as well: ``(body, texts)``, ``texts`` the JSON text of each
+        element of ``body[split_key]`` as received (see :mod:`eduwh.sources.jsontext`).
+        """
         policy = self.retry
         reauthed = False
         last = "no answer"
@@ -252,7 +262,9 @@ class RestClient:
                     return response
                 else:
                     _raise_for_client_error(response, f"{self.source} {where}")
-                    return response.json()  # a truncated body raises: retried below
+                    if split_key is None:
+                        return response.json()  # a truncated body raises: retried below
+                    return _split_body(response, split_key)
             except (SourceError, KeyboardInterrupt):
                 raise
             except TRANSIENT_ERRORS + (requests.JSONDecodeError,) as error:
@@ -297,11 +309,12 @@ class RestClient:
             stable = True
             while True:
                 where = f"{described} page {number}"
-                body = self._send(
+                body, texts = self._send(
                     "GET",
                     endpoint.path,
                     where=where,
                     parse_json=True,
+                    split_key=paging.data_key,
                     params={
                         **query,
                         paging.page_param: number,
@@ -331,7 +344,7 @@ class RestClient:
                     stable = False
                     break
                 seen += len(records)
-                yield Page(number, total, records, attempt)
+                yield Page(number, total, records, attempt, texts)
                 if seen >= total or not records or len(records) < paging.page_size:
                     if seen != total:
                         log.warning(
@@ -405,6 +418,22 @@ def oauth_client(
         timeout=timeout or options["timeout"],
         source=source,
     )
+
+
+def _split_body(response: requests.Response, data_key: str) -> tuple[Any, list[str] | None]:
+    """The body decoded as ``response.json()`` does, with the records' texts."""
+    try:
+        if response.encoding is None:
+            content = response.content
+            text = content.decode(requests.utils.guess_json_utf(content) or "utf-8")
+        else:
+            text = response.text
+    except UnicodeDecodeError:
+        return response.json(), None
+    try:
+        return split_page(text, data_key)
+    except json.JSONDecodeError as error:  # a truncated body: retried like response.json()
+        raise requests.JSONDecodeError(error.msg, error.doc, error.pos) from error
 
 
 def _retry_after(response: requests.Response, default: float) -> float:
