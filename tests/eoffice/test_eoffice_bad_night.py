@@ -48,7 +48,10 @@ def bad_night(eoffice_dataset, settings):
         visible = [
             app.records[i] for i in idx if start <= _local(app.records[i]["cap_nhat_luc"]) < end
         ]
-    print(f"e-Office bad night: {seconds:.1f} s, {injector.data_calls} calls, {injector.injected}")
+    print(
+        f"e-Office bad night: {seconds:.1f} s, {injector.data_calls} calls, "
+        f"waits {injector.waits:.1f} s, {injector.injected}"
+    )
     return db, summary, seconds, result, visible, injector
 
 
@@ -58,14 +61,16 @@ def _rows(db, query, params=()):
 
 
 def test_faults_were_met_and_the_night_stayed_short(bad_night):
-    _, summary, seconds, _, _, injector = bad_night
+    _, summary, _, _, _, injector = bad_night
     faulted = {k: v for k, v in injector.injected.items() if k != "token_503"}
     assert {"429", "5xx", "reset", "delay", "revoke"} <= set(faulted), faulted
     share = sum(faulted.values()) / injector.data_calls
     assert 0.01 < share < 0.06, (share, faulted)  # a few percent of the calls, not all
     assert injector.data_calls > 7000
     assert summary["http_calls"] > injector.data_calls - sum(faulted.values())
-    assert seconds < 90, seconds
+    # what the faults cost a client: Retry-After and delays, seconds (the wall clock
+    # of the night is printed; it depends on the machine's load)
+    assert injector.waits < 40, injector.waits
 
 
 def test_every_listing_row_lands_once(bad_night):

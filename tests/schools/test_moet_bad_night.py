@@ -47,7 +47,10 @@ def bad_night(settings, tmp_path_factory):
             if v.get("nam_hoc") == SCHOOL_YEAR
         }
         injector = server.faults["csdl_moet"]
-    print(f"csdl.moet bad night: {seconds:.1f} s, {injector.data_calls} calls, {injector.injected}")
+    print(
+        f"csdl.moet bad night: {seconds:.1f} s, {injector.data_calls} calls, "
+        f"waits {injector.waits:.1f} s, {injector.injected}"
+    )
     return db, summary, seconds, result, served, injector
 
 
@@ -57,13 +60,15 @@ def _rows(db, query, params=()):
 
 
 def test_faults_were_met_and_the_night_stayed_short(bad_night):
-    _, summary, seconds, _, _, injector = bad_night
+    _, summary, _, _, _, injector = bad_night
     faulted = injector.injected
     assert {"429", "5xx", "reset", "delay"} <= set(faulted), faulted
     share = sum(faulted.values()) / injector.data_calls
     assert 0.01 < share < 0.06, (share, faulted)
     assert injector.data_calls > 2000
-    assert seconds < 60, seconds
+    # what the faults cost a client: Retry-After and delays, seconds (the wall clock
+    # of the night is printed; it depends on the machine's load)
+    assert injector.waits < 15, injector.waits
 
 
 def test_every_file_lands_once_with_the_served_bytes(bad_night):

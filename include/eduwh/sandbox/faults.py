@@ -68,6 +68,7 @@ REVOKE_FIRST, REVOKE_EVERY = 25, 40
 P_429, P_5XX, P_RESET, P_DELAY = 0.10, 0.05, 0.03, 0.10
 P_TOKEN_503 = 0.15
 SHIFT_ANSWERS = 2
+RETRY_AFTER = 1.0  # the Retry-After the stand-ins send with a 429 (seconds)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class FaultInjector:
         self.source = source
         self.rates = RATES.get(source, BULK)
         self.injected: dict[str, int] = {}  # decision kind -> how many (tests, logs)
+        self.waits = 0.0  # seconds the faults make a client wait (delays, Retry-After)
         self._lock = threading.Lock()
         self.data_calls = 0
         self.token_calls = 0
@@ -166,6 +168,7 @@ class FaultInjector:
             self.log.append(("data", n, d.kind))
             if d.kind != "none":
                 self.injected[d.kind] = self.injected.get(d.kind, 0) + 1
+                self.waits += RETRY_AFTER if d.kind == "429" else d.delay
             return d
 
     def window_shift(self, key: Any, page: int, total: int, page_size: int) -> bool:
