@@ -12,9 +12,7 @@ import contextlib
 import json
 import os
 import signal
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,51 +20,70 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 
-from eduwh.console import output_to_stderr
+from eduwh.console import NightConsole
 from eduwh.errors import UserError
-from eduwh.night import WAREHOUSE_DAG, check_data_dir, latest_as_of, night_sources, run_dag
+from eduwh.night import (
+    WAREHOUSE_DAG,
+    check_data_dir,
+    landed_summary,
+    latest_as_of,
+    night_sources,
+    run_dag,
+)
 from eduwh.settings import Settings
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 
 
 def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) -> int:
-    with stop_on_sigterm(), output_to_stderr():  # Airflow's and dbt's logs are not the figures
-        figures = _night(settings, as_of, data, faults)
+    as_of_date = parse_as_of(as_of)
+    check_faults(faults)
+    data_dir = check_data_dir(settings, data)
+    check_not_after_the_data(as_of_date, latest_as_of(data_dir))
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    console = NightConsole(settings.home / "logs" / f"run-{as_of_date}-{stamp}.log")
+    try:
+        with stop_on_sigterm():
+            figures = _night(settings, as_of_date, data_dir, faults, console)
+    except UserError:
+        for line in console.error_excerpt():  # the failing node and its error, from the log
+            console.console.print(f"  | {line}", markup=False)
+        console.line(f"the whole log: {console.log_path}")
+        raise
+    finally:
+        console.close()
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0
 
 
-def _night(settings: Settings, as_of: str, data: str | None, faults: str) -> dict:
+def _night(settings: Settings, as_of_date: date, data_dir, faults: str, console) -> dict:
     from eduwh import warehouse
     from eduwh.report.publish import latest_published
     from eduwh.setup import setup
     from eduwh.warehouse.dbt import dbt_environment
 
-    as_of_date = parse_as_of(as_of)
-    check_faults(faults)
-    data_dir = check_data_dir(settings, data)
-    check_not_after_the_data(as_of_date, latest_as_of(data_dir))
-
-    started = time.monotonic()
-    setup(settings)  # a brand-new state folder: Airflow's metadata and the dbt manifest
-    _step(started, warehouse.ensure(settings))
+    console.line(f"Airflow's and dbt's output: {console.log_path}")
+    with console.step("setup"):
+        setup(settings)  # a brand-new state folder: Airflow's metadata and the dbt manifest
+    with console.step("warehouse") as step:
+        step["summary"] = warehouse.ensure(settings)
     os.environ.update(dbt_environment(settings))
     os.environ["EDUWH_TASK_RETRIES"] = "0"  # dag.test() would sit out each retry delay
-    # Task logs stay in Airflow's log folder; the terminal shows the steps and problems.
-    os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
     logical_date = pendulum.datetime(
         as_of_date.year, as_of_date.month, as_of_date.day, 1, tz=LOCAL_TZ
     ) + timedelta(days=1)
     clock = datetime.combine(as_of_date, datetime.max.time()).replace(microsecond=0)
     with night_sources(settings, data_dir, clock=clock, faults=faults) as night:
-        _step(started, night.description)
+        console.line(night.description)
         for dag_id in night.dag_ids:
-            run_dag(dag_id, logical_date)
-            _step(started, f"{dag_id}: landed")
-        run_dag(WAREHOUSE_DAG, logical_date)
+            with console.step(dag_id) as step:
+                run = run_dag(dag_id, logical_date)
+                step["summary"] = landed_summary(settings, run.run_id)
+        with console.step(WAREHOUSE_DAG) as step:
+            run = run_dag(WAREHOUSE_DAG, logical_date)
+            step["summary"] = f"{len(run.get_task_instances())} tasks (dbt nodes, checks, report)"
     published = latest_published(settings)
-    _step(started, f"{WAREHOUSE_DAG}: built, checked, report published in {published}")
+    console.line(f"report published in {published}")
     return json.loads((published / "figures.json").read_text())
 
 
@@ -145,7 +162,3 @@ def check_not_after_the_data(as_of: date, data_ends: date | None) -> None:
         raise UserError(f"--as-of {as_of} is in the future (today is {today} in Vietnam)")
     if data_ends is not None and as_of > data_ends:
         raise UserError(f"--as-of {as_of} is after the data set's last day {data_ends} (as_of)")
-
-
-def _step(started: float, message: str) -> None:
-    print(f"[{time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)

@@ -10,6 +10,7 @@ set holds, for the agency its `dataset.json` names unless one is configured.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import sys
@@ -188,15 +189,21 @@ def built_in_dataset(settings: Settings) -> Path:
     return target
 
 
-def run_dag(dag_id: str, logical_date: datetime, conf: dict | None = None) -> str:
-    """One DAG run through Airflow's own task runner (`dag.test()`); a failed run is a
-    one-line error naming the failed tasks."""
+@functools.cache
+def _dag_bag():
+    """The project's DAGs, parsed once per process (a night runs several of them)."""
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(str(PROJECT_ROOT / "dags"))
     if bag.import_errors:
         raise UserError(f"DAG files do not import: {bag.import_errors}")
-    run = bag.get_dag(dag_id).test(logical_date=logical_date, run_conf=conf)
+    return bag
+
+
+def run_dag(dag_id: str, logical_date: datetime, conf: dict | None = None):
+    """One DAG run through Airflow's own task runner (`dag.test()`), returned; a failed
+    run is a one-line error naming the failed tasks."""
+    run = _dag_bag().get_dag(dag_id).test(logical_date=logical_date, run_conf=conf)
     state = str(getattr(run.state, "value", run.state))
     if state != "success":
         failed = [ti.task_id for ti in run.get_task_instances() if ti.state == "failed"]
@@ -205,4 +212,17 @@ def run_dag(dag_id: str, logical_date: datetime, conf: dict | None = None) -> st
             f"{', '.join(failed) or '-'}; the task logs are in "
             f"{os.environ.get('AIRFLOW__LOGGING__BASE_LOG_FOLDER', 'the Airflow log folder')}"
         )
-    return state
+    return run
+
+
+def landed_summary(settings: Settings, run_id: str) -> str:
+    """What a source DAG run landed, from the batch ledger (the loaders record the run)."""
+    from eduwh import warehouse
+
+    with warehouse.connect(settings, role="eduwh_loader") as conn:
+        batches, landed, quarantined = conn.execute(
+            "select count(*), coalesce(sum(rows_landed), 0), coalesce(sum(rows_quarantined), 0)"
+            " from meta.batch where run_id = %s and status = 'succeeded'",
+            (run_id,),
+        ).fetchone()
+    return f"{landed:,} rows landed, {quarantined:,} quarantined in {batches} batches"
