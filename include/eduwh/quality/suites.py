@@ -60,6 +60,22 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "marts.rpt_document_figures": ("agency_code", "report_year", "as_of_date"),
     "marts.rpt_school_figures": ("agency_code", "school_year"),
     "marts.rpt_sis_reconciliation": ("agency_code", "school_year", "school_code"),
+    "marts.rpt_indicators_766": (
+        "agency_code",
+        "period_kind",
+        "period_start",
+        "as_of_date",
+        "indicator_id",
+        "breakdown",
+    ),
+    "marts.rpt_indicator_766_dossiers": (
+        "agency_code",
+        "indicator_id",
+        "period_kind",
+        "period_start",
+        "as_of_date",
+        "dossier_code",
+    ),
 }
 
 
@@ -284,6 +300,87 @@ def sis_schools_suite() -> SuiteSpec:
     )
 
 
+def indicators_766_suite() -> SuiteSpec:
+    """Decision 766 indicators (contracts/indicators_766.md): for every row of a share,
+    numerator <= denominator and the rate within 0-100 (2.2, an average in working days,
+    has neither bound); no score above full points."""
+    table = "marts.rpt_indicators_766"
+    return SuiteSpec(
+        name="figures.rpt_indicators_766",
+        asset=AssetSpec(name=table, table=table, requires=(table,)),
+        expectations=[
+            _rows(
+                "indicators 766: numerator <= denominator",
+                "select * from {batch} where unit = 'percent' and numerator > denominator",
+            ),
+            _rows(
+                "indicators 766: rate within 0-100",
+                "select * from {batch} where unit = 'percent' and (rate < 0 or rate > 100)",
+            ),
+            _rows(
+                "indicators 766: numerator and denominator not negative",
+                "select * from {batch} where numerator < 0 or denominator < 0",
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="score_ratio",
+                min_value=0,
+                max_value=1,
+                description="score_ratio within 0-1",
+            ),
+        ],
+    )
+
+
+def indicator_766_dossiers_suite() -> SuiteSpec:
+    """The per-dossier mart adds up to the indicator mart: for every indicator it lists,
+    period, agency and as-of date, the dossiers in the numerator and in the denominator
+    are the indicator's numerator and denominator (either side missing counts as 0)."""
+    query = """
+with listed as (
+    select agency_code, indicator_id, period_kind, period_start, as_of_date,
+        count(*) filter (where is_in_numerator) as numerator, count(*) as denominator
+    from marts.rpt_indicator_766_dossiers
+    group by agency_code, indicator_id, period_kind, period_start, as_of_date
+),
+counted as (
+    select agency_code, indicator_id, period_kind, period_start, as_of_date,
+        numerator, denominator
+    from marts.rpt_indicators_766
+    where breakdown = 'all'
+      and indicator_id in (select distinct indicator_id from marts.rpt_indicator_766_dossiers)
+)
+select
+    coalesce(c.agency_code, l.agency_code) as agency_code,
+    coalesce(c.indicator_id, l.indicator_id) as indicator_id,
+    coalesce(c.period_kind, l.period_kind) as period_kind,
+    coalesce(c.period_start, l.period_start) as period_start,
+    coalesce(c.as_of_date, l.as_of_date) as as_of_date,
+    c.numerator as mart_numerator, c.denominator as mart_denominator,
+    l.numerator as dossier_numerator, l.denominator as dossier_denominator
+from counted as c
+full join listed as l
+    using (agency_code, indicator_id, period_kind, period_start, as_of_date)
+where coalesce(c.numerator, 0) <> coalesce(l.numerator, 0)
+   or coalesce(c.denominator, 0) <> coalesce(l.denominator, 0)
+"""
+    return SuiteSpec(
+        name="figures.indicator_766_dossiers_add_up",
+        asset=AssetSpec(
+            name="indicator 766 dossiers against the indicators",
+            query=query,
+            requires=("marts.rpt_indicators_766", "marts.rpt_indicator_766_dossiers"),
+        ),
+        expectations=[
+            gxe.ExpectTableRowCountToEqual(
+                value=0,
+                result_format="COMPLETE",
+                description="indicators 766: the dossiers add up to every numerator and"
+                " denominator",
+            )
+        ],
+    )
+
+
 HEADLINE_FIGURES = (
     "procedures_total",
     "dossiers_received",
@@ -351,6 +448,8 @@ def all_suites() -> list[SuiteSpec]:
         document_figures_suite(),
         school_figures_suite(),
         sis_schools_suite(),
+        indicators_766_suite(),
+        indicator_766_dossiers_suite(),
         movement_suite(),
     ]
     return suites

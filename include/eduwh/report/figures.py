@@ -115,7 +115,17 @@ SECTIONS = {
     ),
 }
 # The marts whose rows are per as-of date (built on demand for a new date).
-AS_OF_MARTS = ("rpt_dossier_figures", "rpt_bieu_06_kstt", "rpt_document_figures")
+AS_OF_MARTS = (
+    "rpt_dossier_figures",
+    "rpt_bieu_06_kstt",
+    "rpt_document_figures",
+    "rpt_indicator_766_dossiers",
+    "rpt_indicators_766",
+)
+# Decision 766 indicators (contracts/indicators_766.md) of the report year: section
+# `indicators_766`, from rpt_indicators_766's rows of period kind 'year'.
+INDICATORS_766 = ("2.1", "2.2", "3.1", "3.3", "3.6", "4.1", "4.2", "4.3", "4.4")
+INDICATOR_766_KEYS = ("numerator", "denominator", "rate", "score_ratio")
 
 
 def report_figures(settings: Settings, year: int, as_of: date) -> dict:
@@ -133,8 +143,34 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
             known = source is None or source in landed
             row = _row(conn, mart, settings.agency.code, year, as_of) if known else None
             figures[section] = {key: _plain(row.get(prefix + key)) if row else None for key in keys}
+        figures["indicators_766"] = _indicators_766(
+            conn, settings.agency.code, year, as_of, "motcua" in landed
+        )
         figures["quality"] = _quality(conn)
     return figures
+
+
+def _indicators_766(conn, agency: str, year: int, as_of: date, known: bool) -> dict:
+    """{"2.1": {numerator, denominator, rate, score_ratio}, ...} of the report year (the
+    year cut at the as-of date); every value null when the one-stop portal has not
+    landed or the mart has no row."""
+    rows = {}
+    if known and _exists(conn, "rpt_indicators_766"):
+        cursor = conn.execute(
+            "select indicator_id, unit, numerator, denominator, rate, score_ratio"
+            " from marts.rpt_indicators_766 where agency_code = %s and as_of_date = %s"
+            " and period_kind = 'year' and period_start = %s and breakdown = 'all'",
+            (agency, as_of, date(year, 1, 1)),
+        )
+        for indicator, unit, numerator, denominator, rate, score in cursor:
+            rows[indicator] = {
+                "numerator": float(numerator) if unit == "working_days" else int(numerator),
+                "denominator": denominator,
+                "rate": _plain(rate),
+                "score_ratio": _plain(score),
+            }
+    empty = dict.fromkeys(INDICATOR_766_KEYS)
+    return {indicator: rows.get(indicator, dict(empty)) for indicator in INDICATORS_766}
 
 
 def _landed_sources(conn) -> set[str]:
