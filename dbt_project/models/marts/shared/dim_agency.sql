@@ -7,8 +7,9 @@ select
     coalesce(agency_name, agency_code) as agency_name,
     case
         when agency_name like 'Sở Giáo dục và Đào tạo %'
-            then 'Department of Education and Training of '
-            || substr(agency_name, length('Sở Giáo dục và Đào tạo ') + 1)
+            then
+                'Department of Education and Training of '
+                || substr(agency_name, length('Sở Giáo dục và Đào tạo ') + 1)
     end as agency_name_en,
     'province'::text as agency_level,
     case
