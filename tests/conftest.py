@@ -77,3 +77,13 @@ def airflow_db(settings) -> Path:
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     subprocess.run(["airflow", "db", "migrate"], check=True, capture_output=True)
     return settings.airflow_home
+
+
+@pytest.fixture(scope="session")
+def builtin_dataset(settings) -> Path:
+    """The built-in 2019 data set, generated once per session, where `eduwh run` in this
+    session's state folder finds it (so the end-to-end tests do not generate it again).
+    Read-only: a test that changes a data set writes its own."""
+    from eduwh.night import built_in_dataset
+
+    return built_in_dataset(settings)

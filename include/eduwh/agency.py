@@ -13,6 +13,16 @@ from pathlib import Path
 
 from eduwh.errors import UserError
 
+DEPARTMENT_PREFIX = "Sở Giáo dục và Đào tạo"
+
+
+def province_of(agency_name: str | None) -> str | None:
+    """'Sở Giáo dục và Đào tạo Kon Tum' -> 'Kon Tum': the province a Department's name
+    carries (the place of the report's date line; dim_agency.province_name)."""
+    if agency_name and agency_name.strip().startswith(DEPARTMENT_PREFIX):
+        return agency_name.strip()[len(DEPARTMENT_PREFIX) :].strip() or None
+    return None
+
 
 @dataclass(frozen=True)
 class Agency:

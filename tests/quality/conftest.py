@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.report.warehouse_build import build_warehouse, generate_dataset
+from tests.report.warehouse_build import build_warehouse
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
-    return generate_dataset(tmp_path_factory.mktemp("dataset-2019"))
+def dataset(builtin_dataset):
+    return builtin_dataset
 
 
 @pytest.fixture(scope="module")

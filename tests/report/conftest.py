@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from eduwh.settings import PROJECT_ROOT
-from tests.report.warehouse_build import build_warehouse, generate_dataset
+from tests.report.warehouse_build import build_warehouse
 
 MANUAL_SEED = PROJECT_ROOT / "dbt_project" / "seeds" / "manual" / "manual_figures.csv"
 PLAN_SEED = PROJECT_ROOT / "dbt_project" / "seeds" / "manual" / "plan_tasks.csv"
 
 
 @pytest.fixture(scope="session")
-def dataset(tmp_path_factory) -> Path:
-    return generate_dataset(tmp_path_factory.mktemp("dataset-2019"))
+def dataset(builtin_dataset) -> Path:
+    return builtin_dataset
 
 
 @pytest.fixture

@@ -58,6 +58,7 @@ create table if not exists meta.agency (
     moet_department_code text,
     registered_at timestamptz not null default now()
 )""",
+    "alter table meta.agency add column if not exists province_name text",
     """
 create table if not exists meta.quarantine (
     quarantine_id bigserial primary key,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import psycopg
 
-from eduwh.agency import Agency
+from eduwh.agency import Agency, province_of
 
 
 def register_agency(conn: psycopg.Connection, agency: Agency) -> None:
@@ -19,19 +19,24 @@ def register_agency(conn: psycopg.Connection, agency: Agency) -> None:
     with conn.transaction():
         conn.execute(
             """
-            insert into meta.agency (agency_code, agency_name, moet_department_code)
-            values (%s, %s, %s)
+            insert into meta.agency
+                (agency_code, agency_name, moet_department_code, province_name)
+            values (%s, %s, %s, %s)
             on conflict (agency_code) do update set
                 agency_name = coalesce(excluded.agency_name, meta.agency.agency_name),
+                province_name = coalesce(excluded.province_name, meta.agency.province_name),
                 moet_department_code = coalesce(
                     excluded.moet_department_code, meta.agency.moet_department_code
                 ),
                 registered_at = now()
-            where (meta.agency.agency_name, meta.agency.moet_department_code)
-                is distinct from (
-                    coalesce(excluded.agency_name, meta.agency.agency_name),
-                    coalesce(excluded.moet_department_code, meta.agency.moet_department_code)
-                )
+            where (
+                meta.agency.agency_name, meta.agency.moet_department_code,
+                meta.agency.province_name
+            ) is distinct from (
+                coalesce(excluded.agency_name, meta.agency.agency_name),
+                coalesce(excluded.moet_department_code, meta.agency.moet_department_code),
+                coalesce(excluded.province_name, meta.agency.province_name)
+            )
             """,
-            (agency.code, agency.name, agency.department_code),
+            (agency.code, agency.name, agency.department_code, province_of(agency.name)),
         )

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from eduwh.agency import province_of
 from eduwh.report.document import TEMPLATES_DIR, Block, Document, nfc
 
 TEXT_TEMPLATE = TEMPLATES_DIR / "bao_cao_ung_dung_cntt.yaml"
@@ -100,7 +101,7 @@ def _context(figures: dict) -> dict:
         "year": int(figures["year"]),
         "as_of": as_of,
         "report_date": as_of,
-        "agency": Figures(figures.get("agency") or {}),
+        "agency": _agency(figures.get("agency") or {}),
         "p": sections["procedures"],
         "d": sections["dossiers"],
         "doc": sections["documents"],
@@ -108,6 +109,13 @@ def _context(figures: dict) -> dict:
         "m": sections["manual"],
         "q": sections["quality"],
     }
+
+
+def _agency(agency: dict) -> Figures:
+    """The reporting agency; the province from its name when the figures do not carry it
+    (a figures file in the contract's shape has only code and name)."""
+    province = agency.get("province") or province_of(agency.get("name"))
+    return Figures({**agency, "province": province})
 
 
 def _plan_rows(figures: dict, charts: dict, plan_code: str) -> list[list[str]]:
