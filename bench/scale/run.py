@@ -182,11 +182,25 @@ def main() -> None:
     sizes = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1,5").split(",")]
     work = Path(tempfile.mkdtemp(prefix="eduwh-bench-scale-"))
     results: list[dict] = []
+    failed: list[dict] = []
+    logs: str | None = None
     try:
         for scale in sizes:
-            results.append(one_size(scale, work))
+            try:
+                results.append(one_size(scale, work))
+            except Exception as error:  # noqa: BLE001 - reported in the JSON, logs kept
+                failed.append({"scale": scale, "error": str(error)[-1500:]})
+                break
             print(json.dumps({"size_done": results[-1]}), flush=True)  # progress, kept
     finally:
+        if failed:  # the jobs' logs (and their Airflow/dbt log files) for the post-mortem
+            kept = Path(tempfile.mkdtemp(prefix="eduwh-bench-scale-logs-"))
+            for log in work.glob("*.log"):
+                shutil.copy(log, kept)
+            for home in work.glob("home-x*"):
+                for log in (home / "logs").glob("*"):
+                    shutil.copy(log, kept / f"{home.name}-{log.name}")
+            logs = str(kept)
         shutil.rmtree(work, ignore_errors=True)
     growth = {
         f"x{a['scale']}->x{b['scale']}": exponents(a, b)
@@ -198,7 +212,9 @@ def main() -> None:
         json.dumps(
             {
                 "bench": "scale",
-                "sizes_run": sizes,
+                "sizes_run": [r["scale"] for r in results],
+                "sizes_failed": failed,
+                "logs_of_failures": logs,
                 "sizes_not_run": [s for s in (1, 5, 30) if s not in sizes],
                 "first_night_seconds": first,
                 "second_night_seconds": second,
