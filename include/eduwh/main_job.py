@@ -83,8 +83,13 @@ def _night(settings: Settings, as_of_date: date, data_dir, faults: str, console)
             run = run_dag(WAREHOUSE_DAG, logical_date)
             step["summary"] = f"{len(run.get_task_instances())} tasks (dbt nodes, checks, report)"
     published = latest_published(settings)
+    if published is None or not (published / "figures.json").exists():
+        raise UserError(f"{WAREHOUSE_DAG} published no report; see {console.log_path}")
+    figures = json.loads((published / "figures.json").read_text())
+    if figures.get("as_of") != as_of_date.isoformat():  # the latest is another night's
+        raise UserError(f"{WAREHOUSE_DAG} published no report of {as_of_date}; see the log")
     console.line(f"report published in {published}")
-    return json.loads((published / "figures.json").read_text())
+    return figures
 
 
 @contextlib.contextmanager
