@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 
+import psycopg
 import pytest
 from tests.conftest import new_database
 
@@ -94,3 +95,65 @@ def test_an_old_night_re_run_by_logical_date_publishes_that_night(main_job_run, 
     assert latest["as_of"] == "2019-12-03"
     # fewer dossiers had been received by then than by the night of the first run
     assert latest["dossiers"]["received"] < 655
+
+
+def test_the_build_runs_every_dbt_node_as_a_task(main_job_run, settings):
+    """One dbt build (Cosmos WATCHER), a task per model, seed, snapshot and test: every
+    node of the manifest has its task, and all of them succeeded in the night's run."""
+    import sqlite3
+
+    manifest = json.loads((settings.home / "dbt" / "target" / "manifest.json").read_text())
+    models = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    with sqlite3.connect(settings.airflow_home / "airflow.db") as db:
+        rows = db.execute(
+            "select task_id, state from task_instance where dag_id = 'eduwh_warehouse'"
+            " and run_id = (select run_id from dag_run where dag_id = 'eduwh_warehouse'"
+            " and logical_date like '2019-12-06%' order by id limit 1)"
+        ).fetchall()
+    states = dict(rows)
+    # Cosmos: `dbt.<model>.run` (+ `.test`) for a model with tests, `dbt.<model>_run` without
+    without_task = {
+        model
+        for model in models
+        if f"dbt.{model}.run" not in states and f"dbt.{model}_run" not in states
+    }
+    assert without_task == set()
+    assert any(task.endswith(".test") for task in states)
+    assert set(states.values()) == {"success"}
+
+
+def test_a_failing_dbt_test_fails_the_night_naming_it(main_job_run):
+    """A dossier on a channel dim_channel does not know (landed behind the loader's back)
+    breaks fct_dossier's relationship test: the warehouse run fails, naming the node."""
+    env, _, _ = main_job_run
+    with psycopg.connect(env["WAREHOUSE_DSN"], autocommit=True) as conn:
+        (procedure,) = conn.execute(
+            "select record->>'MaTTHC' from raw.motcua__thutuc limit 1"
+        ).fetchone()
+        (batch,) = conn.execute(
+            "insert into meta.batch (source, entity, status) values ('motcua', 'hoso',"
+            " 'succeeded') returning batch_id"
+        ).fetchone()
+        record = {
+            "MaHoSo": "TEST-UNKNOWN-CHANNEL",
+            "MaTTHC": procedure,
+            "KenhThucHien": "9",
+            "HinhThuc": "0",
+            "TrangThaiHoSo": "2",
+            "NgayNopHoSo": "20191101080000",
+            "NgayTiepNhan": "20191101080000",
+            "NgayHenTra": "20191110170000",
+            "NgayCapNhat": "20191101080000",
+        }
+        conn.execute(
+            "insert into raw.motcua__hoso (batch_id, record_no, record) values (%s, 1, %s)",
+            (batch, json.dumps(record)),
+        )
+    night = "2019-12-05T01:00:00+07:00"  # a night of its own (not the first run's)
+    # no retries: dag.test() would sit out each retry delay of the failing producer
+    failed = _eduwh(
+        "airflow", "dags", "test", "eduwh_warehouse", night, env={**env, "EDUWH_TASK_RETRIES": "0"}
+    )
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "fct_dossier" in output and "relationships" in output
