@@ -10,18 +10,32 @@ export EDUWH_HOME ?= $(CURDIR)/.eduwh
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench up setup clean browser
+.PHONY: run test lint bench up setup clean browser office redis cluster
 
 run: setup
 	$(RUN) eduwh run --as-of 2019-12-06
 
-test: setup lint browser
+test: setup lint browser office redis
 	$(RUN) pytest
 
 # Headless Chromium for the report's HTML test, from Debian's packages.
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# LibreOffice (DOCX -> PDF for `eduwh report --format pdf`), from Debian's packages.
+office:
+	@command -v soffice >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  libreoffice-writer-nogui fonts-liberation >/dev/null; }
+
+# Redis, the Celery broker of `eduwh cluster`, from Debian's packages (not started here).
+redis:
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
+cluster: setup redis
+	$(RUN) eduwh cluster up
 
 lint: .venv/.synced
 	$(RUN) ruff check include dags plugins tests bench
