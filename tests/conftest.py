@@ -24,7 +24,7 @@ os.environ.pop("WAREHOUSE_DSN", None)
 os.environ.setdefault("EDUWH_PSEUDONYM_KEY", "test-pseudonym-key")
 # The agency of the built-in data set (its dataset.json), which most tests land; the
 # tests of other agencies' data sets set or unset these themselves.
-from eduwh.sandbox.motcua_dataset import META as _BUILT_IN  # noqa: E402
+from eduwh_sandbox.motcua_dataset import META as _BUILT_IN  # noqa: E402
 
 os.environ.setdefault("EDUWH_AGENCY_CODE", _BUILT_IN["agency"]["code"])
 os.environ.setdefault("EDUWH_AGENCY_NAME", _BUILT_IN["agency"]["name"])

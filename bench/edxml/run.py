@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "include"))
 
-from eduwh.sandbox import eoffice_dataset as gen  # noqa: E402
+from eduwh_sandbox import eoffice_dataset as gen  # noqa: E402
 
 
 def spec(attachments, signed=True):

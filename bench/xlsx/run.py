@@ -118,7 +118,7 @@ def main() -> None:
         return
     data = args.data
     if data is None:
-        from eduwh.sandbox.schools_dataset import generate_schools
+        from eduwh_sandbox.schools_dataset import generate_schools
 
         data = Path(tempfile.mkdtemp(prefix="bench-xlsx-")) / "province"
         generated = generate_schools(data, scale=args.scale)

@@ -70,7 +70,9 @@ def _setup(settings: Settings, args) -> int:
 
 # -- sandbox --------------------------------------------------------------------
 def _sandbox(settings: Settings, args) -> int:
-    from eduwh.sandbox import cli as sandbox_cli
+    from eduwh.stand_ins import stand_ins
+
+    sandbox_cli = stand_ins()
 
     if args.action == "generate":
         sandbox_cli.generate_main(Path(args.out), args.dataset, args.scale)
@@ -140,6 +142,15 @@ def _up(settings: Settings, args) -> int:
         return ops.up(settings, port=args.port, data=args.data)
     except ops.OpsError as error:
         raise UserError(str(error)) from None
+
+
+def _docs(settings: Settings, args) -> int:
+    from eduwh import docs
+
+    if args.action == "generate":
+        print(docs.generate_docs(settings))
+        return 0
+    return docs.serve_docs(settings, args.port)
 
 
 def _lint_sql(settings: Settings, args) -> int:
@@ -246,6 +257,13 @@ def _parser() -> argparse.ArgumentParser:
     upc.add_argument("--port", type=int, help="UI/API port (default: EDUWH_AIRFLOW_PORT or 8080)")
     upc.add_argument("--data", help="sandbox data set folder (default: the built-in 2019 set)")
     upc.set_defaults(handler=_up)
+
+    dc = commands.add_parser("docs", help="the dbt docs site of the warehouse (for analysts)")
+    dc_actions = dc.add_subparsers(dest="action", required=True)
+    dc_actions.add_parser("generate", help="dbt docs generate into EDUWH_HOME/docs; prints it")
+    dc_serve = dc_actions.add_parser("serve", help="serve the docs site on 127.0.0.1")
+    dc_serve.add_argument("--port", type=int, default=8580, help="0: a free port (default 8580)")
+    dc.set_defaults(handler=_docs)
 
     ls = commands.add_parser("lint-sql", help="sqlfluff (dbt templater) on the warehouse")
     ls.add_argument("paths", nargs="+")

@@ -152,11 +152,12 @@ def parse_as_of(text: str) -> date:
 
 
 def check_faults(profile: str) -> None:
-    from eduwh.sandbox.faults import PROFILES
+    from eduwh.stand_ins import stand_ins
 
-    if profile not in PROFILES:
+    profiles = stand_ins().FAULT_PROFILES
+    if profile not in profiles:
         raise UserError(
-            f"--faults {profile!r} is not a fault profile; known: {', '.join(PROFILES)}"
+            f"--faults {profile!r} is not a fault profile; known: {', '.join(profiles)}"
         )
 
 

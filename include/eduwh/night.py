@@ -105,6 +105,7 @@ def night_sources(
     """The sources of the night, their settings in this process's environment (the tasks
     of `dag.test()` read them) while the block runs."""
     saved = {name: os.environ.get(name) for name in (*SANDBOX_SETTINGS, *AGENCY_SETTINGS)}
+    night = None
     try:
         if data_dir is None:
             night = _real_sources(settings)
@@ -113,7 +114,7 @@ def night_sources(
         os.environ.update(night.agency.environment())
         yield night
     finally:
-        if data_dir is not None and "night" in locals() and night.server is not None:
+        if night is not None and night.server is not None:
             night.server.stop()
         for name, value in saved.items():
             if value is None:
@@ -134,8 +135,9 @@ def _real_sources(settings: Settings) -> NightSources:
 
 
 def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSources:
-    from eduwh.sandbox.server import SandboxServer
+    from eduwh.stand_ins import stand_ins
 
+    SandboxServer = stand_ins().SandboxServer
     agency = night_agency(settings.configured_agency, data_dir)
     client_id, client_secret = "eduwh", secrets.token_urlsafe(16)  # a new secret each night
     try:
@@ -179,13 +181,13 @@ def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSou
 
 
 def built_in_dataset(settings: Settings) -> Path:
-    from eduwh.sandbox.cli import generate_builtin
-    from eduwh.sandbox.motcua_dataset import META
+    from eduwh.stand_ins import stand_ins
 
-    target = settings.home / "datasets" / META["name"]
+    sandbox = stand_ins()
+    target = settings.home / "datasets" / sandbox.BUILT_IN["name"]
     if not (target / "expected.json").exists():
-        print(f"generating the built-in data set {META['name']} ...", file=sys.stderr)
-        generate_builtin(target)
+        print(f"generating the built-in data set {sandbox.BUILT_IN['name']} ...", file=sys.stderr)
+        sandbox.generate_builtin(target)
     return target
 
 

@@ -1,4 +1,5 @@
-"""One-time, idempotent setup of the local stack: Airflow's metadata, the dbt manifest.
+"""One-time, idempotent setup of the local stack: Airflow's metadata, the dbt manifest,
+the dbt docs site.
 
 Each step leaves a stamp in the state folder; a second call skips what is done. The
 dbt manifest is rebuilt whenever a file of the dbt project changed, so that Cosmos
@@ -14,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from eduwh.docs import docs_site
 from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment, environment_command
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
@@ -35,6 +37,12 @@ def setup(settings: Settings, force: bool = False) -> None:
         force or not (settings.home / "dbt" / "target" / "manifest.json").exists(),
         "dbt manifest",
         lambda: _parse_dbt(settings),
+    )
+    _step(
+        stamps / f"dbt-docs-{_tree_hash(DBT_PROJECT)}",
+        force or not (docs_site(settings) / "index.html").exists(),
+        "dbt docs site",
+        lambda: _generate_docs(settings),
     )
 
 
@@ -83,6 +91,16 @@ def _parse_dbt(settings: Settings) -> None:
     from eduwh.warehouse.dbt import parse_manifest
 
     parse_manifest(settings)
+
+
+def _generate_docs(settings: Settings) -> None:
+    """The docs site (eduwh.docs), its catalog from the warehouse when it is up; the
+    warehouse DAG generates it again after each night's build."""
+    if not (DBT_PROJECT / "dbt_project.yml").exists():
+        return
+    from eduwh.docs import generate_docs
+
+    generate_docs(settings)
 
 
 def _airflow_version() -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.eoffice_dataset import generate_eoffice
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.eoffice_dataset import generate_eoffice
 
 META = {
     "name": "quang-ngai-2019",
@@ -31,8 +31,8 @@ def eoffice_dataset() -> tuple[Path, dict]:
 
 def register_eoffice() -> None:
     """Serve e-Office in SandboxServer (until server.py mounts it itself)."""
-    from eduwh.sandbox import server
-    from eduwh.sandbox.eoffice_server import EofficeApp
+    from eduwh_sandbox import server
+    from eduwh_sandbox.eoffice_server import EofficeApp
 
     server.SERVED.setdefault("eoffice", EofficeApp)
     # Headers and body go out in two writes: without TCP_NODELAY each response waits for

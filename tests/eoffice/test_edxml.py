@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 import pytest
 
-from eduwh.sandbox import eoffice_dataset as gen
 from eduwh.sources.edxml import MalformedPackage, parse_file, parse_package
+from eduwh_sandbox import eoffice_dataset as gen
 
 
 def _spec(**changes) -> gen.PackageSpec:

@@ -17,8 +17,8 @@ import pytest
 
 from eduwh import warehouse
 from eduwh.load.eoffice import extract_from, extract_load
-from eduwh.sandbox.eoffice_server import _local
 from eduwh.sources import eoffice
+from eduwh_sandbox.eoffice_server import _local
 from tests.conftest import new_database
 from tests.eoffice.conftest import META, register_eoffice
 
@@ -28,7 +28,7 @@ WINDOW_END = datetime(2019, 12, 7)
 @pytest.fixture(scope="module")
 def bad_night(eoffice_dataset, settings):
     register_eoffice()
-    from eduwh.sandbox.server import SandboxServer
+    from eduwh_sandbox.server import SandboxServer
 
     folder, result = eoffice_dataset
     db = dataclasses.replace(new_database(settings), agency_code=META["agency"]["code"])

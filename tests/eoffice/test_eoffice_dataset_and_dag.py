@@ -6,7 +6,7 @@ import hashlib
 import importlib.util
 from pathlib import Path
 
-from eduwh.sandbox import eoffice_dataset as gen
+from eduwh_sandbox import eoffice_dataset as gen
 from tests.eoffice.conftest import META
 
 

@@ -17,7 +17,7 @@ import requests
 
 from eduwh import warehouse
 from eduwh.load.eoffice import extract_load
-from eduwh.sandbox import dataset as ds
+from eduwh_sandbox import dataset as ds
 from tests.eoffice.conftest import META, register_eoffice
 
 PER_KIND = 12
@@ -66,7 +66,7 @@ def test_an_empty_package_is_quarantined_and_the_night_succeeds(
     eoffice_dataset, fresh_settings, eoffice_env, tmp_path
 ):
     register_eoffice()
-    from eduwh.sandbox.server import SandboxServer
+    from eduwh_sandbox.server import SandboxServer
 
     chosen = _small_dataset(eoffice_dataset, tmp_path)
     assert len(chosen["den"]) == len(chosen["di"]) == PER_KIND

@@ -28,7 +28,7 @@ def night(eoffice_dataset, settings, tmp_path_factory):
     import os
 
     register_eoffice()
-    from eduwh.sandbox.server import SandboxServer
+    from eduwh_sandbox.server import SandboxServer
 
     folder, result = eoffice_dataset
     name = f"eduwh_eoffice_{os.getpid()}"

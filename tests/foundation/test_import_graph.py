@@ -1,5 +1,6 @@
 """The package's import graph: no cycle between `eduwh` modules, and production code never
-imports the sandbox (DESIGN.md: "nothing outside the CLI and the tests imports it").
+imports the sandbox package `eduwh_sandbox` (it reaches the stand-ins through the entry
+point of `eduwh.stand_ins` only, so a deployment can leave the sandbox out).
 
 Read from the source with `ast` (every import, also those inside functions), so a lazy
 import that closes a circle counts too.
@@ -10,16 +11,16 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "include" / "eduwh"
-# The entry points that start the sandbox for a local night; nothing else may.
-MAY_IMPORT_SANDBOX = {"eduwh.cli", "eduwh.night", "eduwh.main_job"}
+INCLUDE = Path(__file__).resolve().parents[2] / "include"
+PACKAGES = ("eduwh", "eduwh_sandbox")
 
 
 def _modules() -> dict[str, Path]:
     modules = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        modules[".".join(parts).removesuffix(".__init__")] = path
+    for package in PACKAGES:
+        for path in (INCLUDE / package).rglob("*.py"):
+            parts = path.relative_to(INCLUDE).with_suffix("").parts
+            modules[".".join(parts).removesuffix(".__init__")] = path
     return modules
 
 
@@ -86,10 +87,29 @@ def test_no_import_cycle_between_eduwh_modules():
     assert _cycles(graph) == []
 
 
-def test_production_code_never_imports_the_sandbox():
+def _production_imports_of_the_sandbox(graph: dict[str, set[str]]) -> dict[str, list[str]]:
     offenders = {
-        module: sorted(t for t in targets if t.startswith("eduwh.sandbox"))
-        for module, targets in _graph().items()
-        if not module.startswith("eduwh.sandbox") and module not in MAY_IMPORT_SANDBOX
+        module: sorted(t for t in targets if t.split(".")[0] == "eduwh_sandbox")
+        for module, targets in graph.items()
+        if module.split(".")[0] == "eduwh"
     }
-    assert {module: targets for module, targets in offenders.items() if targets} == {}
+    return {module: targets for module, targets in offenders.items() if targets}
+
+
+def test_the_sandbox_check_finds_an_import():
+    graph = {"eduwh.night": {"eduwh_sandbox.server"}, "eduwh_sandbox.cli": {"eduwh.errors"}}
+    assert _production_imports_of_the_sandbox(graph) == {"eduwh.night": ["eduwh_sandbox.server"]}
+
+
+def test_production_code_never_imports_the_sandbox():
+    graph = _graph()
+    assert any(module.startswith("eduwh_sandbox.") for module in graph)  # it was read
+    assert _production_imports_of_the_sandbox(graph) == {}
+
+
+def test_the_stand_ins_are_reached_through_their_entry_point():
+    from eduwh.stand_ins import stand_ins
+
+    plugin = stand_ins()
+    assert plugin.__name__ == "eduwh_sandbox.plugin"
+    assert "none" in plugin.FAULT_PROFILES and callable(plugin.SandboxServer)

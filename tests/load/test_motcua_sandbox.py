@@ -14,8 +14,8 @@ import pytest
 from eduwh import warehouse
 from eduwh.load.motcua import extract_load
 
-sandbox_server = pytest.importorskip("eduwh.sandbox.server")
-motcua_dataset = pytest.importorskip("eduwh.sandbox.motcua_dataset")
+sandbox_server = pytest.importorskip("eduwh_sandbox.server")
+motcua_dataset = pytest.importorskip("eduwh_sandbox.motcua_dataset")
 
 AS_OF_END = datetime(2019, 12, 7)  # end of 2019-12-06, exclusive
 

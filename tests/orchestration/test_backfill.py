@@ -17,8 +17,8 @@ from eduwh.load.motcua import extract_load
 from eduwh.warehouse.dbt import run_dbt
 from tests.conftest import new_database
 
-sandbox_server = pytest.importorskip("eduwh.sandbox.server")
-motcua_dataset = pytest.importorskip("eduwh.sandbox.motcua_dataset")
+sandbox_server = pytest.importorskip("eduwh_sandbox.server")
+motcua_dataset = pytest.importorskip("eduwh_sandbox.motcua_dataset")
 
 pytestmark = pytest.mark.timeout(600)
 

@@ -30,8 +30,8 @@ from eduwh import warehouse
 from eduwh.load import ensure_landing_tables
 from eduwh.load import eoffice as eoffice_load
 from eduwh.load import motcua as motcua_load
-from eduwh.sandbox.server import SandboxServer
 from eduwh.warehouse.dbt import run_dbt
+from eduwh_sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.timeout(900)
 AS_OF = date(2021, 11, 30)

@@ -35,8 +35,27 @@ def figures_2019(dataset) -> dict:
         figures["plan_tasks"] = [
             dict(row, sort_order=int(row["sort_order"])) for row in csv.DictReader(handle)
         ]
+    figures["ratios"] = ratios_of(figures)
     figures["quality"] = {"checkpoint": "passed", "quarantined_rows": 13, "run_id": "test"}
     return figures
+
+
+def _pct(numerator: int, denominator: int) -> float | None:
+    return round(100.0 * numerator / denominator, 1) if denominator else None
+
+
+def ratios_of(figures: dict) -> dict:
+    """The part `ratios` that rpt_report_ratios gives a warehouse-built report, read here
+    independently from the contract-shaped figures (the definitions of its yml)."""
+    p, d = figures["procedures"], figures["dossiers"]
+    online = p["online_level_3"] + p["online_level_4"]
+    return {
+        "procedures_online_level_3_4": online,
+        "pct_online_procedures_with_dossiers": _pct(p["online_with_dossiers"], online),
+        "pct_procedures_with_bcci_dossiers": _pct(p["with_bcci_dossiers"], p["total"]),
+        "pct_dossiers_received_online": _pct(d["received_online"], d["received_new"]),
+        "pct_dossiers_returned_via_bcci": _pct(d["returned_via_bcci"], d["resolved"]),
+    }
 
 
 @pytest.fixture(scope="module")

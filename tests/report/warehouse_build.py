@@ -40,9 +40,9 @@ def new_database(settings: Settings, prefix: str) -> Settings:
 
 def generate_dataset(out: Path) -> Path:
     generator = pytest.importorskip(
-        "eduwh.sandbox.motcua_dataset", reason="the sandbox data set generator is not here yet"
+        "eduwh_sandbox.motcua_dataset", reason="the sandbox data set generator is not here yet"
     )
-    from eduwh.sandbox.cli import generate_main
+    from eduwh_sandbox.cli import generate_main
 
     if not (out / "expected.json").exists():
         generate_main(out)
@@ -54,7 +54,7 @@ def build_warehouse(settings: Settings, dataset: Path, prefix: str) -> Settings:
     """A new database with the 2019 data set landed and the dbt project built."""
     load = pytest.importorskip("eduwh.load.motcua", reason="the motcua loader is not here yet")
     server_module = pytest.importorskip(
-        "eduwh.sandbox.server", reason="the sandbox server is not here yet"
+        "eduwh_sandbox.server", reason="the sandbox server is not here yet"
     )
     from eduwh.warehouse.dbt import run_dbt
 

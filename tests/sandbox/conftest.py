@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eduwh.sandbox import motcua_dataset
+from eduwh_sandbox import motcua_dataset
 
 
 @pytest.fixture(scope="session")

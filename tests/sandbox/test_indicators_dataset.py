@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from eduwh import cli
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox import indicators_dataset as ind
-from eduwh.sandbox import motcua_dataset as m
-from eduwh.sandbox.server import SandboxServer
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox import indicators_dataset as ind
+from eduwh_sandbox import motcua_dataset as m
+from eduwh_sandbox.server import SandboxServer
 
 from .httpclient import Http
 

@@ -9,8 +9,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox import motcua_dataset as m
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox import motcua_dataset as m
 
 FILES = ("dataset.json", "expected.json", "motcua/thutuc.jsonl", "motcua/hoso.jsonl")
 

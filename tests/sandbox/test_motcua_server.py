@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox import motcua_dataset as m
-from eduwh.sandbox.server import SandboxServer
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox import motcua_dataset as m
+from eduwh_sandbox.server import SandboxServer
 
 from .httpclient import CREDENTIALS, Http
 

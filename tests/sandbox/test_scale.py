@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from eduwh.cli import _parser
-from eduwh.sandbox import cli as sandbox_cli
-from eduwh.sandbox import eoffice_dataset, motcua_dataset, schools_dataset
+from eduwh_sandbox import cli as sandbox_cli
+from eduwh_sandbox import eoffice_dataset, motcua_dataset, schools_dataset
 
 FILES = ("dataset.json", "expected.json", "motcua/thutuc.jsonl", "motcua/hoso.jsonl")
 

@@ -19,9 +19,9 @@ from tests.conftest import new_database
 from eduwh import warehouse
 from eduwh.load.motcua import extract_load
 from eduwh.report.figures import SECTIONS, build_as_of, report_figures
-from eduwh.sandbox import motcua_dataset
-from eduwh.sandbox.server import SandboxServer
 from eduwh.warehouse.dbt import run_dbt
+from eduwh_sandbox import motcua_dataset
+from eduwh_sandbox.server import SandboxServer
 
 AS_OF = date(2019, 12, 6)
 BUILD = [

@@ -12,11 +12,11 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.sandbox.faults import FaultInjector
-from eduwh.sandbox.moet_server import MoetApp
-from eduwh.sandbox.schools_dataset import DEFAULT_META, generate_schools
-from eduwh.sandbox.server import SandboxServer
-from eduwh.sandbox.web import TokenStore
+from eduwh_sandbox.faults import FaultInjector
+from eduwh_sandbox.moet_server import MoetApp
+from eduwh_sandbox.schools_dataset import DEFAULT_META, generate_schools
+from eduwh_sandbox.server import SandboxServer
+from eduwh_sandbox.web import TokenStore
 
 SMALL_SCALE = 20 / 676  # about 20 schools
 API_KEY = "sandbox-secret"

@@ -17,7 +17,6 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from eduwh.sandbox.schools_dataset import xlsx_bytes
 from eduwh.sources import csdl_moet, sis, tabular
 from eduwh.sources.tabular import (
     HEADER_SCAN_ROWS,
@@ -30,6 +29,7 @@ from eduwh.sources.tabular import (
     iter_xlsx,
     read_xlsx,
 )
+from eduwh_sandbox.schools_dataset import xlsx_bytes
 
 SPEC = Columns(required=("Mã học sinh", "Họ tên"), optional=("Ngày sinh",))
 

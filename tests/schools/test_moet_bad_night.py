@@ -14,9 +14,9 @@ import pytest
 
 from eduwh import warehouse
 from eduwh.load.schools import MOET_TABLES, extract_load_moet
-from eduwh.sandbox.server import SandboxServer
 from eduwh.sources import csdl_moet
 from eduwh.sources.http import RetryPolicy
+from eduwh_sandbox.server import SandboxServer
 from tests.schools.conftest import API_KEY, new_database
 
 SCHOOL_YEAR = "2019-2020"

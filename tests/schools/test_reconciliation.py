@@ -23,9 +23,9 @@ import pytest
 
 from eduwh import warehouse
 from eduwh.load.schools import extract_load_moet, load_sis
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.schools_dataset import DEFAULT_META, to_cp1258, xlsx_bytes
 from eduwh.warehouse.dbt import run_dbt
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.schools_dataset import DEFAULT_META, to_cp1258, xlsx_bytes
 from tests.schools.conftest import API_KEY, new_database, serve_moet
 
 YEAR = "2019-2020"

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 
-from eduwh.sandbox.schools_dataset import to_cp1258, xlsx_bytes
 from eduwh.sources.tabular import (
     BadFile,
     Columns,
@@ -18,6 +17,7 @@ from eduwh.sources.tabular import (
     read_csv,
     read_xlsx,
 )
+from eduwh_sandbox.schools_dataset import to_cp1258, xlsx_bytes
 
 SPEC = Columns(required=("Mã học sinh", "Họ tên"), optional=("Ngày sinh", "Dân tộc"))
 

@@ -1,7 +1,7 @@
 """The Quảng Ngãi 2019 data set through the dbt project gives the seed report's figures.
 
 The expected figures are not written here: they come from the data set's expected.json
-(eduwh.sandbox.motcua_dataset, whose figures are those of the seed report
+(eduwh_sandbox.motcua_dataset, whose figures are those of the seed report
 000_192d14e16932da76.txt: 655 received, 599 resolved, 595 early or on time, 4 late,
 55 in progress, 1 withdrawn, 421 received by BCCI; 41 procedures, 3 at level 3, 15 with
 BCCI dossiers). Records land the way the loader lands them; invalid records (the
@@ -22,7 +22,7 @@ from eduwh.warehouse.dbt import run_dbt
 from .conftest import land
 from .test_dossier_marts import MARTS, assert_no_secret_in_models
 
-motcua_dataset = pytest.importorskip("eduwh.sandbox.motcua_dataset")
+motcua_dataset = pytest.importorskip("eduwh_sandbox.motcua_dataset")
 
 AS_OF = "2019-12-06"
 DATE_FIELDS = (

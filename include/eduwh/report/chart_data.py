@@ -1,15 +1,16 @@
-"""The data behind the HTML report's charts (and the plan-task tables), from the marts.
+"""The data behind the report's charts, the plan-task tables and the Decision 766 page.
 
-Reads as `eduwh_reader`, the marts only. Each chart is `{"categories": [...],
-"series": {name: [values per category]}}`, or None when the mart it needs is not in
-the warehouse yet (the renderer then shows "no data yet"):
+Reads as `eduwh_reader`, the `rpt_` marts only; every count is computed in dbt, this
+module only pivots the marts' long series into `{"categories": [...], "series": {name:
+[values per category]}}` and puts labels on the codes. A chart is None when its mart is
+not built or has no row for the date (the renderer then shows "no data yet"):
 
-- dossiers_by_month: dossiers received in the report year up to the as-of date, per
-  month and receipt channel (marts.fct_dossier, dim_channel);
-- timeliness: resolved early / on time / late, in progress (marts.rpt_dossier_figures);
-- documents_by_channel: e-Office documents per channel (marts.fct_document, when built);
-- schools_by_software: schools per declared school-management software
-  (marts.dim_school, when built).
+- dossiers_by_month, timeliness: marts.rpt_dossier_chart_series;
+- documents_by_channel: marts.rpt_document_chart_series;
+- schools_by_software: marts.rpt_school_chart_series (school year of the as-of date);
+- indicators_766_months: marts.rpt_indicators_766, each indicator month by month of the
+  report year against its threshold (None when the year has no Decision 766 data);
+- plan_tasks: marts.rpt_plan_tasks.
 """
 
 from __future__ import annotations
@@ -17,123 +18,134 @@ from __future__ import annotations
 from datetime import date
 
 from eduwh import warehouse
+from eduwh.school_year import school_year_of
 from eduwh.settings import Settings
 
 READER = "eduwh_reader"
-MONTHS = [f"T{m}" for m in range(1, 13)]
-CHANNEL_LABELS = {"1": "Trực tiếp", "2": "Trực tuyến", "3": "Bưu chính công ích"}
-DOCUMENT_CHANNEL_LABELS = {
-    "truc_lien_thong": "Trục liên thông",
-    "thu_dien_tu": "Thư điện tử",
-    "giay": "Giấy (scan)",
+# Labels of the marts' codes on the charts (presentation only).
+CATEGORY_LABELS = {
+    "dossiers_by_month": {str(m): f"T{m}" for m in range(1, 13)},
+    "timeliness": {
+        "resolved_early": "Sớm hạn",
+        "resolved_on_time": "Đúng hạn",
+        "resolved_late": "Trễ hạn",
+        "in_progress": "Đang giải quyết",
+    },
+    "documents_by_channel": {
+        "truc_lien_thong": "Trục liên thông",
+        "thu_dien_tu": "Thư điện tử",
+        "giay": "Giấy (scan)",
+    },
+    "schools_by_software": {"none": "Không khai báo"},
+}
+SERIES_LABELS = {
+    "dossiers_by_month": {"1": "Trực tiếp", "2": "Trực tuyến", "3": "Bưu chính công ích"},
+    "timeliness": {"dossiers": "Hồ sơ"},
+    "documents_by_channel": {"incoming": "Văn bản đến", "outgoing": "Văn bản đi"},
+    "schools_by_software": {"schools": "Trường"},
 }
 
 
-def _columns(conn, table: str) -> set[str]:
-    schema, name = table.split(".", 1)
-    return {
-        row[0]
-        for row in conn.execute(
-            "select column_name from information_schema.columns"
-            " where table_schema = %s and table_name = %s",
-            (schema, name),
-        )
-    }
+def _exists(conn, mart: str) -> bool:
+    return conn.execute("select to_regclass(%s)", (f"marts.{mart}",)).fetchone()[0] is not None
 
 
-def _pick(columns: set[str], *candidates: str) -> str | None:
-    return next((c for c in candidates if c in columns), None)
-
-
-def dossiers_by_month(conn, agency: str, as_of: date) -> dict | None:
-    columns = _columns(conn, "marts.fct_dossier")
-    if not {"received_date", "channel_code", "status_group", "agency_code"} <= columns:
-        return None
-    rows = conn.execute(
-        "select extract(month from received_date)::int as month, channel_code, count(*)"
-        " from marts.fct_dossier"
-        " where agency_code = %s and received_date between %s and %s"
-        " and status_group <> 'not_received'"
-        " group by 1, 2 order by 1, 2",
-        (agency, date(as_of.year, 1, 1), as_of),
-    ).fetchall()
+def pivot(chart: str, rows: list[tuple]) -> dict | None:
+    """(category_order, category_code, series_code, value) rows -> the chart's shape."""
     if not rows:
         return None
-    months = MONTHS[: as_of.month]
-    series = {label: [0] * len(months) for label in CHANNEL_LABELS.values()}
-    for month, channel, count in rows:
-        label = CHANNEL_LABELS.get(str(channel), f"Kênh {channel}")
-        series.setdefault(label, [0] * len(months))[month - 1] += count
-    return {"categories": months, "series": series}
-
-
-def timeliness(conn, agency: str, year: int, as_of: date) -> dict | None:
-    if not _columns(conn, "marts.rpt_dossier_figures"):
-        return None
-    row = conn.execute(
-        "select dossiers_resolved_early, dossiers_resolved_on_time, dossiers_resolved_late,"
-        " dossiers_in_progress from marts.rpt_dossier_figures"
-        " where agency_code = %s and report_year = %s and as_of_date = %s",
-        (agency, year, as_of),
-    ).fetchone()
-    if row is None:
-        return None
+    category_labels = CATEGORY_LABELS.get(chart, {})
+    series_labels = SERIES_LABELS.get(chart, {})
+    categories = sorted({(order, code) for order, code, _, _ in rows})
+    position = {code: i for i, (_, code) in enumerate(categories)}
+    series: dict[str, list[int]] = {}
+    for _, category, name, value in sorted(rows, key=lambda row: str(row[2])):
+        label = series_labels.get(name, name)
+        series.setdefault(label, [0] * len(categories))[position[category]] = value
     return {
-        "categories": ["Sớm hạn", "Đúng hạn", "Trễ hạn", "Đang giải quyết"],
-        "series": {"Hồ sơ": list(row)},
+        "categories": [category_labels.get(code, code) for _, code in categories],
+        "series": series,
     }
+
+
+def _series(conn, mart: str, chart: str, where: str, params: tuple) -> dict | None:
+    if not _exists(conn, mart):
+        return None
+    rows = conn.execute(
+        f"select category_order, category_code, series_code, series_value"  # noqa: S608
+        f" from marts.{mart} where chart_key = %s and {where}",
+        (chart, *params),
+    ).fetchall()
+    return pivot(chart, rows)
+
+
+def dossier_chart(conn, chart: str, agency: str, as_of: date) -> dict | None:
+    where = "agency_code = %s and as_of_date = %s"
+    return _series(conn, "rpt_dossier_chart_series", chart, where, (agency, as_of))
 
 
 def documents_by_channel(conn, agency: str, as_of: date) -> dict | None:
-    columns = _columns(conn, "marts.fct_document")
-    channel = _pick(columns, "channel_code", "channel", "kenh")
-    direction = _pick(columns, "direction", "document_direction")
-    day = _pick(columns, "counted_date", "document_date", "received_date")
-    if not channel:
-        return None
-    where, params = ["true"], []
-    if "agency_code" in columns:
-        where.append("agency_code = %s")
-        params.append(agency)
-    if "is_secret" in columns:
-        where.append("not is_secret")  # secret documents are counted apart, never charted
-    if day:
-        where.append(f"{day} between %s and %s")
-        params += [date(as_of.year, 1, 1), as_of]
-    group = direction or "'văn bản'"
-    rows = conn.execute(
-        f"select {channel}::text, {group}::text, count(*) from marts.fct_document"  # noqa: S608
-        f" where {' and '.join(where)} group by 1, 2 order by 1, 2",
-        params,
-    ).fetchall()
-    if not rows:
-        return None
-    categories = sorted({r[0] for r in rows})
-    labels = [DOCUMENT_CHANNEL_LABELS.get(c, c) for c in categories]
-    series: dict[str, list[int]] = {}
-    for value, kind, count in rows:
-        name = {"incoming": "Văn bản đến", "outgoing": "Văn bản đi"}.get(kind, kind)
-        series.setdefault(name, [0] * len(categories))[categories.index(value)] += count
-    return {"categories": labels, "series": series}
+    where = "agency_code = %s and as_of_date = %s"
+    chart = "documents_by_channel"
+    return _series(conn, "rpt_document_chart_series", chart, where, (agency, as_of))
 
 
-def schools_by_software(conn) -> dict | None:
-    columns = _columns(conn, "marts.dim_school")
-    software = _pick(columns, "declared_software", "management_software")
-    if not software:
+def schools_by_software(conn, agency: str, as_of: date) -> dict | None:
+    where = "agency_code = %s and school_year = %s"
+    params = (agency, school_year_of(as_of))
+    return _series(conn, "rpt_school_chart_series", "schools_by_software", where, params)
+
+
+def indicators_766_months(conn, agency: str, year: int, as_of: date) -> list[dict] | None:
+    """Each Decision 766 indicator of the report year, month by month (breakdown 'all'):
+    [{"indicator_id", "indicator_name", "unit", "threshold", "months": [{"period_label",
+    "numerator", "denominator", "rate", "passed"}]}]; `passed` is None without a
+    threshold or a rate. None when the mart has no month of the year."""
+    if not _exists(conn, "rpt_indicators_766"):
         return None
-    current = "where is_current" if "is_current" in columns else ""
     rows = conn.execute(
-        f"select coalesce({software}::text, 'Không khai báo'), count(*)"  # noqa: S608
-        f" from marts.dim_school {current} group by 1 order by 2 desc"
+        "select indicator_id, indicator_name, unit, threshold, period_label, numerator,"
+        " denominator, rate from marts.rpt_indicators_766"
+        " where agency_code = %s and as_of_date = %s and period_kind = 'month'"
+        " and breakdown = 'all' and extract(year from period_start) = %s"
+        " order by string_to_array(indicator_id, '.')::int[], period_start",
+        (agency, as_of, year),
     ).fetchall()
-    if not rows:
+    indicators: dict[str, dict] = {}
+    for indicator, name, unit, threshold, label, numerator, denominator, rate in rows:
+        entry = indicators.setdefault(
+            indicator,
+            {
+                "indicator_id": indicator,
+                "indicator_name": name,
+                "unit": unit,
+                "threshold": _number(threshold),
+                "months": [],
+            },
+        )
+        passed = None if threshold is None or rate is None else rate >= threshold
+        entry["months"].append(
+            {
+                "period_label": label,
+                "numerator": _number(numerator),
+                "denominator": denominator,
+                "rate": _number(rate),
+                "passed": passed,
+            }
+        )
+    return list(indicators.values()) or None
+
+
+def _number(value):
+    """numeric -> int when whole, else float (JSON- and template-friendly)."""
+    if value is None:
         return None
-    return {"categories": [r[0] for r in rows], "series": {"Trường": [r[1] for r in rows]}}
+    value = float(value)
+    return int(value) if value.is_integer() else value
 
 
 def plan_tasks(conn, agency: str, year: int) -> list[dict]:
-    if not _columns(conn, "marts.rpt_plan_tasks"):
+    if not _exists(conn, "rpt_plan_tasks"):
         return []
     cursor = conn.execute(
         "select plan_code, plan_title, sort_order, task_no, task_name, content, result"
@@ -146,13 +158,14 @@ def plan_tasks(conn, agency: str, year: int) -> list[dict]:
 
 
 def chart_data(settings: Settings, year: int, as_of: date) -> dict:
-    """Every chart's data (None where the mart is not built yet) and the plan tasks."""
+    """Every chart's data (None where its mart is not built yet) and the plan tasks."""
     agency = settings.agency.code
     with warehouse.connect(settings, READER) as conn:
         return {
-            "dossiers_by_month": dossiers_by_month(conn, agency, as_of),
-            "timeliness": timeliness(conn, agency, year, as_of),
+            "dossiers_by_month": dossier_chart(conn, "dossiers_by_month", agency, as_of),
+            "timeliness": dossier_chart(conn, "timeliness", agency, as_of),
             "documents_by_channel": documents_by_channel(conn, agency, as_of),
-            "schools_by_software": schools_by_software(conn),
+            "schools_by_software": schools_by_software(conn, agency, as_of),
+            "indicators_766_months": indicators_766_months(conn, agency, year, as_of),
             "plan_tasks": plan_tasks(conn, agency, year),
         }

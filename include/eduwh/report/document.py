@@ -28,6 +28,7 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)  # table cells (lines joined by \n)
     chart: str = ""  # chart key
     table: str = ""  # table key
+    appendix: bool = False  # part of the appendix ("Phụ lục"), after the signature
 
 
 @dataclass

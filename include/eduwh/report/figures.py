@@ -121,6 +121,18 @@ AS_OF_MARTS = (
     "rpt_document_figures",
     "rpt_indicator_766_dossiers",
     "rpt_indicators_766",
+    "rpt_report_ratios",
+    "rpt_dossier_chart_series",
+    "rpt_document_chart_series",
+)
+# Part `ratios` (beyond the contract's keys): the shares the report's text prints beside
+# their counts, computed in rpt_report_ratios (a dossier mart: null without the portal).
+RATIOS = (
+    "procedures_online_level_3_4",
+    "pct_online_procedures_with_dossiers",
+    "pct_procedures_with_bcci_dossiers",
+    "pct_dossiers_received_online",
+    "pct_dossiers_returned_via_bcci",
 )
 # Decision 766 indicators (contracts/indicators_766.md) of the report year: section
 # `indicators_766`, from rpt_indicators_766's rows of period kind 'year'.
@@ -146,6 +158,11 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
         figures["indicators_766"] = _indicators_766(
             conn, settings.agency.code, year, as_of, "motcua" in landed
         )
+        known = "motcua" in landed
+        ratios = (
+            _row(conn, "rpt_report_ratios", settings.agency.code, year, as_of) if known else None
+        )
+        figures["ratios"] = {key: _plain(ratios.get(key)) if ratios else None for key in RATIOS}
         figures["quality"] = _quality(conn)
     return figures
 

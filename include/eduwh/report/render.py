@@ -108,6 +108,7 @@ def _context(figures: dict) -> dict:
         "s": sections["schools"],
         "m": sections["manual"],
         "q": sections["quality"],
+        "r": Figures(figures.get("ratios") or {}),  # the shares, from rpt_report_ratios
     }
 
 

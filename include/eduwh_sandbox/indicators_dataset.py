@@ -121,8 +121,8 @@ from typing import Any
 
 import holidays
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox import motcua_dataset as m
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox import motcua_dataset as m
 
 NAME = "quang-ngai-2025"
 AGENCY_CODE = m.META["agency"]["code"]

@@ -34,10 +34,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.faults import FaultInjector
-from eduwh.sandbox.motcua_dataset import TS_FORMAT, parse_ts
-from eduwh.sandbox.web import Request, Response, TokenStore, error, unauthorized
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.faults import FaultInjector
+from eduwh_sandbox.motcua_dataset import TS_FORMAT, parse_ts
+from eduwh_sandbox.web import Request, Response, TokenStore, error, unauthorized
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100

@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from eduwh.sandbox import eoffice_dataset, indicators_dataset, motcua_dataset, schools_dataset
-from eduwh.sandbox.server import SandboxServer
+from eduwh_sandbox import eoffice_dataset, indicators_dataset, motcua_dataset, schools_dataset
+from eduwh_sandbox.server import SandboxServer
 
 DATASETS = ("quang-ngai-2019", "quang-ngai-2025")
 DEFAULT_DATASET = "quang-ngai-2019"

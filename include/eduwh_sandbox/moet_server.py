@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.faults import FaultInjector
-from eduwh.sandbox.web import Request, Response, TokenStore, error, json_response
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.faults import FaultInjector
+from eduwh_sandbox.web import Request, Response, TokenStore, error, json_response
 
 FILES_PREFIX = "/api/v1/exports/files/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

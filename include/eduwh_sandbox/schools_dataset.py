@@ -75,7 +75,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from eduwh.sandbox import dataset as ds
+from eduwh_sandbox import dataset as ds
 
 SCHOOL_YEAR = "2019-2020"
 DEFAULT_META = {

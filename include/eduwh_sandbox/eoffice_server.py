@@ -35,9 +35,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.faults import FaultInjector
-from eduwh.sandbox.web import Request, Response, TokenStore, error, unauthorized
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.faults import FaultInjector
+from eduwh_sandbox.web import Request, Response, TokenStore, error, unauthorized
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 100

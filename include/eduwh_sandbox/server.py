@@ -32,15 +32,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.eoffice_server import EofficeApp
-from eduwh.sandbox.faults import FaultInjector
-from eduwh.sandbox.moet_server import MoetApp
-from eduwh.sandbox.motcua_dataset import parse_clock
-from eduwh.sandbox.motcua_server import MotcuaApp
-from eduwh.sandbox.web import Request, Response, TokenStore, error
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.eoffice_server import EofficeApp
+from eduwh_sandbox.faults import FaultInjector
+from eduwh_sandbox.moet_server import MoetApp
+from eduwh_sandbox.motcua_dataset import parse_clock
+from eduwh_sandbox.motcua_server import MotcuaApp
+from eduwh_sandbox.web import Request, Response, TokenStore, error
 
-log = logging.getLogger("eduwh.sandbox")
+log = logging.getLogger("eduwh_sandbox")
 
 SERVED = {"motcua": MotcuaApp, "eoffice": EofficeApp, "csdl_moet": MoetApp}
 PREFIX = {"csdl_moet": "moet"}  # the URL prefix where it differs from the folder name

@@ -47,8 +47,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.dataset import add_working_days, is_working_day
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.dataset import add_working_days, is_working_day
 
 AGENCY_CODE = "000.23.34.H48"
 AGENCY_NAME = "Sở Giáo dục và Đào tạo Quảng Ngãi"

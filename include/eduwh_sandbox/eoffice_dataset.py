@@ -74,8 +74,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from eduwh.sandbox import dataset as ds
-from eduwh.sandbox.dataset import add_working_days, is_working_day
+from eduwh_sandbox import dataset as ds
+from eduwh_sandbox.dataset import add_working_days, is_working_day
 
 NS_QCVN = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 NS_GOVN = "http://www.go.vn/eDoc"
