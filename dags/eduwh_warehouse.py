@@ -1,4 +1,4 @@
-"""The warehouse: one dbt build when a source landed, then the checks, then the report.
+"""The warehouse: one dbt build when a source landed, the checks, the report, the docs site.
 
 Scheduled on the Assets the source DAGs publish. One Cosmos DbtTaskGroup (one `dbt
 build`, a task per node), rendered from the manifest that `eduwh setup` parsed: no dbt
@@ -57,7 +57,15 @@ def eduwh_warehouse():
         night = night_as_of(logical_date, getattr(dag_run, "run_after", None))
         return str(publish_latest(Settings.from_env(), build_as_of_date(night)))
 
-    landing_tables() >> build >> checkpoint() >> publish_report()
+    @task
+    def docs_site() -> str:
+        """The dbt docs site again, its catalog from this build (eduwh.docs)."""
+        from eduwh.docs import generate_docs
+        from eduwh.settings import Settings
+
+        return str(generate_docs(Settings.from_env(), with_catalog=True))
+
+    landing_tables() >> build >> checkpoint() >> publish_report() >> docs_site()
 
 
 eduwh_warehouse()
