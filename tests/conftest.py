@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -87,3 +89,33 @@ def builtin_dataset(settings) -> Path:
     from eduwh.night import built_in_dataset
 
     return built_in_dataset(settings)
+
+
+def run_eduwh(*args: str, env: dict[str, str], timeout: int = 1100) -> subprocess.CompletedProcess:
+    """The `eduwh` command in a child process with `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "eduwh.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def main_job_run(settings):
+    """`eduwh run --as-of 2019-12-06` on the built-in data set, once per session, in a
+    database of its own: (environment of the run, figures it printed, expected.json).
+    Shared by the end-to-end tests and the tests that read a whole built warehouse."""
+    fresh = new_database(settings)
+    env = {**os.environ, "WAREHOUSE_DSN": warehouse.admin_dsn(fresh)}
+    setup = run_eduwh("setup", env=env)
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    run = run_eduwh("run", "--as-of", "2019-12-06", env=env)
+    assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-5000:])
+    expected_file = settings.home / "datasets" / "quang-ngai-2019" / "expected.json"
+    return (
+        env,
+        json.loads(run.stdout[run.stdout.rindex('{\n  "agency"') :]),
+        json.loads(expected_file.read_text()),
+    )

@@ -9,43 +9,12 @@ counts from its own records (those of the seed report, as of 2019-12-06).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import psycopg
 import pytest
-from tests.conftest import new_database
-
-from eduwh.warehouse import admin_dsn
+from tests.conftest import run_eduwh as _eduwh
 
 pytestmark = pytest.mark.timeout(1200)
-
-
-def _eduwh(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "eduwh.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1100,
-    )
-
-
-@pytest.fixture(scope="module")
-def main_job_run(settings):
-    fresh = new_database(settings)
-    env = {**os.environ, "WAREHOUSE_DSN": admin_dsn(fresh)}
-    setup = _eduwh("setup", env=env)
-    assert setup.returncode == 0, setup.stderr[-3000:]
-    run = _eduwh("run", "--as-of", "2019-12-06", env=env)
-    assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-5000:])
-    expected_file = settings.home / "datasets" / "quang-ngai-2019" / "expected.json"
-    return (
-        env,
-        json.loads(run.stdout[run.stdout.rindex('{\n  "agency"') :]),
-        json.loads(expected_file.read_text()),
-    )
 
 
 def test_figures_equal_the_data_sets_expected_figures(main_job_run):
