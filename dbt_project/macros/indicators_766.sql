@@ -98,3 +98,62 @@
         )) / 86400.0
     )
 {%- endmacro %}
+
+
+{#-
+    The columns that name a period of macro periods_766, qualified by `relation` when
+    given: every row of the Decision 766 models carries them.
+-#}
+{% macro period_columns_766(relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    {{ prefix }}as_of_date,
+    {{ prefix }}period_kind,
+    {{ prefix }}period_start,
+    {{ prefix }}period_end_date,
+    {{ prefix }}period_label
+{%- endmacro %}
+
+
+{#- Two rows of the same period and as-of date (a join condition). -#}
+{% macro same_period_766(left, right) -%}
+    {{ left }}.as_of_date = {{ right }}.as_of_date
+    and {{ left }}.period_kind = {{ right }}.period_kind
+    and {{ left }}.period_start = {{ right }}.period_start
+{%- endmacro %}
+
+
+{#- A timestamptz inside a period of macro periods_766 (end exclusive). -#}
+{% macro in_period_766(moment, periods='periods') -%}
+    ({{ moment }} >= {{ periods }}.period_start_at and {{ moment }} < {{ periods }}.period_end_at)
+{%- endmacro %}
+
+
+{#-
+    The version of int_procedure_versions (as `versions`) in force at `moment` (a period's
+    end_at, exclusive): the one valid just before it; with `of`, the version of that
+    row's procedure (agency_code, procedure_code). The first version of a procedure
+    stands for the time before the catalogue was first read, so a dossier of an early
+    period still finds its procedure.
+-#}
+{% macro version_in_force_766(versions, moment, of=none) -%}
+    {%- if of %}
+        {{ of }}.agency_code = {{ versions }}.agency_code
+        and {{ of }}.procedure_code = {{ versions }}.procedure_code
+        and
+    {%- endif %}
+    ({{ versions }}.is_first_version or {{ versions }}.valid_from < {{ moment }})
+    and ({{ versions }}.valid_to is null or {{ versions }}.valid_to >= {{ moment }})
+{%- endmacro %}
+
+
+{#-
+    The working time elapsed at `moment` in working days, counted from the start of the
+    calendar (macro working_calendar), `day` being the calendar row of the moment's local
+    date: the difference of two of these is the working days between the two moments.
+-#}
+{% macro working_time_766(day, moment) -%}
+    (
+        {{ day }}.working_days_before
+        + case when {{ day }}.is_working_day then {{ local_day_fraction(moment) }} else 0 end
+    )
+{%- endmacro %}

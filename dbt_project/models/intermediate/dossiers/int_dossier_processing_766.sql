@@ -155,16 +155,8 @@ requests as (
         marked_steps.dossier_code,
         marked_steps.step_at as request_at,
         marked_steps.next_other_at as request_end_at,
-        request_day.working_days_before + case
-            when request_day.is_working_day
-                then {{ local_day_fraction('marked_steps.step_at') }}
-            else 0
-        end as request_work,
-        end_day.working_days_before + case
-            when end_day.is_working_day
-                then {{ local_day_fraction('marked_steps.next_other_at') }}
-            else 0
-        end as request_end_work
+        {{ working_time_766('request_day', 'marked_steps.step_at') }} as request_work,
+        {{ working_time_766('end_day', 'marked_steps.next_other_at') }} as request_end_work
     from marked_steps
     left join calendar as request_day
         on request_day.calendar_date = {{ local_date('marked_steps.step_at') }}
@@ -180,11 +172,7 @@ dossier_periods as (
 
     select
         dossier_finishes.*,
-        periods.as_of_date,
-        periods.period_kind,
-        periods.period_start,
-        periods.period_end_date,
-        periods.period_label,
+        {{ period_columns_766('periods') }},
         periods.period_start_at,
         periods.period_end_at,
         coalesce(dossier_finishes.finish_at < periods.period_end_at, false) as is_finished,
@@ -244,9 +232,7 @@ ends as (
     left join waits
         on
             dossier_periods.dossier_code = waits.dossier_code
-            and dossier_periods.as_of_date = waits.as_of_date
-            and dossier_periods.period_kind = waits.period_kind
-            and dossier_periods.period_start = waits.period_start
+            and {{ same_period_766('dossier_periods', 'waits') }}
 
 ),
 
@@ -281,44 +267,22 @@ measured as (
         coalesce(supplements.supplement_time, interval '0') as supplement_time,
         ends.end_of_processing_at
         - coalesce(supplements.supplement_time, interval '0') as adjusted_end_at,
-        (
-            end_day.working_days_before + case
-                when end_day.is_working_day
-                    then {{ local_day_fraction('ends.end_of_processing_at') }}
-                else 0
-            end
-        ) - (
-            received_day.working_days_before + case
-                when received_day.is_working_day
-                    then {{ local_day_fraction('ends.received_at') }}
-                else 0
-            end
-        ) - coalesce(supplements.supplement_working_days, 0) as processing_working_days,
+        {{ working_time_766('end_day', 'ends.end_of_processing_at') }}
+        - {{ working_time_766('received_day', 'ends.received_at') }}
+        - coalesce(supplements.supplement_working_days, 0) as processing_working_days,
         procedure_versions.max_processing_time,
         procedure_versions.max_processing_time_unit
     from ends
     left join supplements
         on
             ends.dossier_code = supplements.dossier_code
-            and ends.as_of_date = supplements.as_of_date
-            and ends.period_kind = supplements.period_kind
-            and ends.period_start = supplements.period_start
+            and {{ same_period_766('ends', 'supplements') }}
     left join calendar as end_day
         on end_day.calendar_date = {{ local_date('ends.end_of_processing_at') }}
     left join calendar as received_day
         on received_day.calendar_date = {{ local_date('ends.received_at') }}
     left join procedure_versions
-        on
-            ends.agency_code = procedure_versions.agency_code
-            and ends.procedure_code = procedure_versions.procedure_code
-            and (
-                procedure_versions.is_first_version
-                or ends.period_end_at > procedure_versions.valid_from
-            )
-            and (
-                procedure_versions.valid_to is null
-                or ends.period_end_at <= procedure_versions.valid_to
-            )
+        on {{ version_in_force_766('procedure_versions', 'ends.period_end_at', of='ends') }}
 
 ),
 

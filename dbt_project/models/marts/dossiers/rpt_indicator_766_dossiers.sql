@@ -81,40 +81,18 @@ dossier_periods as (
 
     select
         dossiers.*,
-        periods.as_of_date,
-        periods.period_kind,
-        periods.period_start,
-        periods.period_end_date,
-        periods.period_label,
-        dossiers.received_at >= periods.period_start_at
-        and dossiers.received_at < periods.period_end_at as is_received_in_period,
-        dossiers.started_at >= periods.period_start_at
-        and dossiers.started_at < periods.period_end_at as is_started_in_period,
+        {{ period_columns_766('periods') }},
+        {{ in_period_766('dossiers.received_at') }} as is_received_in_period,
+        {{ in_period_766('dossiers.started_at') }} as is_started_in_period,
         coalesce(procedure_versions.requires_paper_result, false) as requires_paper_result,
         coalesce(procedure_versions.has_fee, false) as has_fee
     from dossiers
     inner join periods
         on
-            (
-                dossiers.received_at >= periods.period_start_at
-                and dossiers.received_at < periods.period_end_at
-            )
-            or (
-                dossiers.started_at >= periods.period_start_at
-                and dossiers.started_at < periods.period_end_at
-            )
+            {{ in_period_766('dossiers.received_at') }}
+            or {{ in_period_766('dossiers.started_at') }}
     left join procedure_versions
-        on
-            dossiers.agency_code = procedure_versions.agency_code
-            and dossiers.procedure_code = procedure_versions.procedure_code
-            and (
-                procedure_versions.is_first_version
-                or periods.period_end_at > procedure_versions.valid_from
-            )
-            and (
-                procedure_versions.valid_to is null
-                or periods.period_end_at <= procedure_versions.valid_to
-            )
+        on {{ version_in_force_766('procedure_versions', 'periods.period_end_at', of='dossiers') }}
 
 ),
 
@@ -148,11 +126,7 @@ unpivoted as (
     select
         judged.agency_code,
         listed.indicator_id,
-        judged.as_of_date,
-        judged.period_kind,
-        judged.period_start,
-        judged.period_end_date,
-        judged.period_label,
+        {{ period_columns_766('judged') }},
         judged.dossier_code,
         judged.procedure_code,
         judged.channel_code,
@@ -214,11 +188,7 @@ indicator_rows as (
     select
         agency_code,
         '2.1' as indicator_id,
-        as_of_date,
-        period_kind,
-        period_start,
-        period_end_date,
-        period_label,
+        {{ period_columns_766() }},
         dossier_code,
         procedure_code,
         channel_code,
@@ -235,11 +205,7 @@ indicator_rows as (
     select
         agency_code,
         indicator_id,
-        as_of_date,
-        period_kind,
-        period_start,
-        period_end_date,
-        period_label,
+        {{ period_columns_766() }},
         dossier_code,
         procedure_code,
         channel_code,

@@ -69,7 +69,6 @@ grid as (
         periods.period_start,
         periods.period_end_date,
         periods.period_label,
-        periods.period_end_at,
         indicators.indicator_id,
         indicators.breakdown,
         indicators.indicator_name,
@@ -91,85 +90,10 @@ dossier_rows as (
 
 ),
 
-dossier_counts as (
-
-    select
-        agency_code,
-        as_of_date,
-        period_kind,
-        period_start,
-        indicator_id,
-        'all' as breakdown,
-        count(*) filter (where is_in_numerator)::numeric as numerator,
-        count(*) as denominator
-    from dossier_rows
-    group by agency_code, as_of_date, period_kind, period_start, indicator_id
-
-    union all
-
-    select
-        dossier_rows.agency_code,
-        dossier_rows.as_of_date,
-        dossier_rows.period_kind,
-        dossier_rows.period_start,
-        dossier_rows.indicator_id,
-        channels.breakdown,
-        count(*) filter (
-            where
-            (
-                channels.breakdown = 'direct'
-                and coalesce(dossier_rows.channel_code, '1') = '1'
-            )
-            or (channels.breakdown = 'postal' and dossier_rows.channel_code = '3')
-        )::numeric as numerator,
-        count(*) as denominator
-    from dossier_rows
-    cross join (values ('direct'), ('postal')) as channels (breakdown)
-    where dossier_rows.indicator_id = '3.3'
-    group by
-        dossier_rows.agency_code,
-        dossier_rows.as_of_date,
-        dossier_rows.period_kind,
-        dossier_rows.period_start,
-        dossier_rows.indicator_id,
-        channels.breakdown
-
-),
-
 processing as (
 
     select * from {{ ref('int_dossier_processing_766') }}
     where is_in_2_2
-
-),
-
-processing_times as (
-
-    select
-        agency_code,
-        as_of_date,
-        period_kind,
-        period_start,
-        '2.2' as indicator_id,
-        'all' as breakdown,
-        sum(processing_working_days) as numerator,
-        count(*) as denominator
-    from processing
-    group by agency_code, as_of_date, period_kind, period_start
-
-    union all
-
-    select
-        agency_code,
-        as_of_date,
-        period_kind,
-        period_start,
-        '2.2' as indicator_id,
-        procedure_code as breakdown,
-        sum(processing_working_days) as numerator,
-        count(*) as denominator
-    from processing
-    group by agency_code, as_of_date, period_kind, period_start, procedure_code
 
 ),
 
@@ -184,57 +108,99 @@ catalogue as (
         versions.is_full_online_eligible
     from {{ ref('int_procedure_versions') }} as versions
     inner join periods
-        on
-            (versions.is_first_version or versions.valid_from < periods.period_end_at)
-            and (versions.valid_to is null or versions.valid_to >= periods.period_end_at)
+        on {{ version_in_force_766('versions', 'periods.period_end_at') }}
 
 ),
 
-catalogue_counts as (
+-- every member of an indicator's denominator, per breakdown, with its part of the
+-- numerator (1 / 0 for a share, the working days for the average 2.2)
+members as (
 
     select
-        agency_code,
-        as_of_date,
-        period_kind,
-        period_start,
-        '3.1' as indicator_id,
-        'all' as breakdown,
-        count(*) filter (
-            where online_service_effective in ('toan_trinh', 'mot_phan')
-        )::numeric as numerator,
-        count(*) as denominator
-    from catalogue
-    group by agency_code, as_of_date, period_kind, period_start
+        dossier_rows.agency_code,
+        dossier_rows.as_of_date,
+        dossier_rows.period_kind,
+        dossier_rows.period_start,
+        dossier_rows.indicator_id,
+        breakdowns.breakdown,
+        breakdowns.is_counted::int as numerator_part
+    from dossier_rows
+    cross join
+        lateral (
+            values
+            ('all', dossier_rows.is_in_numerator, true),
+            (
+                'direct',
+                coalesce(dossier_rows.channel_code, '1') = '1',
+                dossier_rows.indicator_id = '3.3'
+            ),
+            (
+                'postal',
+                coalesce(dossier_rows.channel_code = '3', false),
+                dossier_rows.indicator_id = '3.3'
+            )
+        ) as breakdowns (breakdown, is_counted, is_member)
+    where breakdowns.is_member
 
     union all
 
     select
-        agency_code,
-        as_of_date,
-        period_kind,
-        period_start,
+        processing.agency_code,
+        processing.as_of_date,
+        processing.period_kind,
+        processing.period_start,
+        '2.2' as indicator_id,
+        breakdowns.breakdown,
+        processing.processing_working_days as numerator_part
+    from processing
+    cross join
+        lateral (
+            values ('all'), (processing.procedure_code)
+        ) as breakdowns (breakdown)
+
+    union all
+
+    select
+        catalogue.agency_code,
+        catalogue.as_of_date,
+        catalogue.period_kind,
+        catalogue.period_start,
         '3.1' as indicator_id,
-        'full_online' as breakdown,
-        count(*) filter (
-            where is_full_online_eligible and online_service_effective = 'toan_trinh'
-        )::numeric as numerator,
-        count(*) filter (where is_full_online_eligible) as denominator
+        breakdowns.breakdown,
+        breakdowns.is_counted::int as numerator_part
     from catalogue
-    group by agency_code, as_of_date, period_kind, period_start
+    cross join
+        lateral (
+            values
+            ('all', catalogue.online_service_effective in ('toan_trinh', 'mot_phan'), true),
+            (
+                'full_online',
+                catalogue.online_service_effective = 'toan_trinh',
+                coalesce(catalogue.is_full_online_eligible, false)
+            )
+        ) as breakdowns (breakdown, is_counted, is_member)
+    where breakdowns.is_member
 
 ),
 
 counts as (
 
-    select * from dossier_counts
-    union all
-    select * from processing_times
-    union all
-    select * from catalogue_counts
+    select
+        agency_code,
+        as_of_date,
+        period_kind,
+        period_start,
+        indicator_id,
+        breakdown,
+        sum(numerator_part)::numeric as numerator,
+        count(*) as denominator
+    from members
+    group by agency_code, as_of_date, period_kind, period_start, indicator_id, breakdown
 
 ),
 
--- the grid, plus the procedure rows of 2.2
+-- the grid with its counts (zero where nothing counts); the row 2.2 'all' also takes the
+-- counts of each procedure, as rows of their own breakdown
 keyed as (
 
     select
@@ -246,7 +212,7 @@ keyed as (
         grid.period_end_date,
         grid.period_label,
         grid.indicator_id,
-        grid.breakdown,
+        coalesce(counts.breakdown, grid.breakdown) as breakdown,
         grid.indicator_name,
         grid.unit,
         grid.threshold,
@@ -256,38 +222,12 @@ keyed as (
     left join counts
         on
             grid.agency_code = counts.agency_code
-            and grid.as_of_date = counts.as_of_date
-            and grid.period_kind = counts.period_kind
-            and grid.period_start = counts.period_start
+            and {{ same_period_766('grid', 'counts') }}
             and grid.indicator_id = counts.indicator_id
-            and grid.breakdown = counts.breakdown
-
-    union all
-
-    select
-        grid.agency_code,
-        grid.agency_name,
-        grid.as_of_date,
-        grid.period_kind,
-        grid.period_start,
-        grid.period_end_date,
-        grid.period_label,
-        grid.indicator_id,
-        counts.breakdown,
-        grid.indicator_name,
-        grid.unit,
-        grid.threshold,
-        counts.numerator,
-        counts.denominator
-    from grid
-    inner join counts
-        on
-            grid.agency_code = counts.agency_code
-            and grid.as_of_date = counts.as_of_date
-            and grid.period_kind = counts.period_kind
-            and grid.period_start = counts.period_start
-            and grid.indicator_id = counts.indicator_id
-    where grid.indicator_id = '2.2' and grid.breakdown = 'all' and counts.breakdown != 'all'
+            and (
+                grid.breakdown = counts.breakdown
+                or (grid.indicator_id = '2.2' and grid.breakdown = 'all')
+            )
 
 ),
 

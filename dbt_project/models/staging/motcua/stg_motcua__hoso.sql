@@ -76,58 +76,24 @@ renamed as (
 
         -- fields since 2022 (contracts/motcua.md): a missing field is unknown (null)
         nullif(btrim(record ->> 'DuocThanhToanTrucTuyen'), '') as online_payment_code,
-        case
-            when jsonb_typeof(record -> 'DanhSachPhiLePhi') = 'array'
-                then jsonb_array_length(record -> 'DanhSachPhiLePhi')
-        end as fee_items,
-        case
-            when jsonb_typeof(record -> 'DanhSachPhiLePhi') = 'array'
-                then (
-                    select count(*)::int
-                    from
-                        jsonb_array_elements(
-                            latest_version.record -> 'DanhSachPhiLePhi'
-                        ) as fee (item)
-                    where nullif(btrim(fee.item ->> 'Gia'), '')::numeric = 0
-                )
-        end as fee_items_free,
-        case
-            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
-                then jsonb_array_length(record -> 'TaiLieuNop')
-        end as documents_submitted,
-        case
-            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
-                then (
-                    select count(*)::int
-                    from
-                        jsonb_array_elements(
-                            latest_version.record -> 'TaiLieuNop'
-                        ) as document (item)
-                    where nullif(btrim(document.item ->> 'DuongDan'), '') is not null
-                )
-        end as documents_with_file,
-        case
-            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
-                then (
-                    select count(*)::int
-                    from
-                        jsonb_array_elements(
-                            latest_version.record -> 'TaiLieuNop'
-                        ) as document (item)
-                    where {{ motcua_boolean("document.item ->> 'DuocSoHoa'") }}
-                )
-        end as documents_reusing_digitised_data,
-        case
-            when jsonb_typeof(record -> 'TaiLieuNop') = 'array'
-                then (
-                    select count(*)::int
-                    from
-                        jsonb_array_elements(
-                            latest_version.record -> 'TaiLieuNop'
-                        ) as document (item)
-                    where {{ motcua_boolean("document.item ->> 'DuocLayTuKhoDMQG'") }}
-                )
-        end as documents_from_citizen_store,
+        {{ jsonb_array_count("record -> 'DanhSachPhiLePhi'") }} as fee_items,
+        {{ jsonb_array_count(
+            "record -> 'DanhSachPhiLePhi'",
+            "nullif(btrim(elements.item ->> 'Gia'), '')::numeric = 0"
+        ) }} as fee_items_free,
+        {{ jsonb_array_count("record -> 'TaiLieuNop'") }} as documents_submitted,
+        {{ jsonb_array_count(
+            "record -> 'TaiLieuNop'",
+            "nullif(btrim(elements.item ->> 'DuongDan'), '') is not null"
+        ) }} as documents_with_file,
+        {{ jsonb_array_count(
+            "record -> 'TaiLieuNop'",
+            motcua_boolean("elements.item ->> 'DuocSoHoa'")
+        ) }} as documents_reusing_digitised_data,
+        {{ jsonb_array_count(
+            "record -> 'TaiLieuNop'",
+            motcua_boolean("elements.item ->> 'DuocLayTuKhoDMQG'")
+        ) }} as documents_from_citizen_store,
         {{ motcua_boolean("record ->> 'HoSoCoThanhPhanSoHoa'") }} as has_digitised_component,
         nullif(btrim(record ->> 'MaKetQua'), '') is not null as has_result_code,
         nullif(btrim(record ->> 'DuongDanTepTinKetQua'), '') is not null as has_result_file,
