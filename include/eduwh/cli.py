@@ -90,7 +90,9 @@ def _sandbox(settings: Settings, args) -> int:
 def _run(settings: Settings, args) -> int:
     from eduwh.main_job import run_main_job
 
-    return run_main_job(settings, as_of=args.as_of, data=args.data, faults=args.faults)
+    return run_main_job(
+        settings, as_of=args.as_of, data=args.data, faults=args.faults, executor=args.executor
+    )
 
 
 def _report(settings: Settings, args) -> int:
@@ -151,6 +153,18 @@ def _docs(settings: Settings, args) -> int:
         print(docs.generate_docs(settings))
         return 0
     return docs.serve_docs(settings, args.port)
+
+
+def _cluster(settings: Settings, args) -> int:
+    from eduwh.cluster import services
+
+    if args.action == "up":
+        services.up(settings, workers=args.workers, data=args.data, faults=args.faults)
+    elif args.action == "status":
+        print("\n".join(services.status(settings)))
+    else:
+        services.down(settings)
+    return 0
 
 
 def _lint_sql(settings: Settings, args) -> int:
@@ -217,6 +231,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", required=True, help="report date, YYYY-MM-DD")
     run.add_argument("--data", help="sandbox data set folder (default: the built-in 2019 set)")
     run.add_argument("--faults", default="none", help="sandbox fault profile")
+    run.add_argument(
+        "--executor",
+        choices=["in-process", "celery"],
+        default="in-process",
+        help="in-process: Airflow's dag.test() here; celery: on the running `eduwh cluster`",
+    )
     run.set_defaults(handler=_run)
 
     rp = commands.add_parser("report", help="the annual report from the marts")
@@ -264,6 +284,13 @@ def _parser() -> argparse.ArgumentParser:
     dc_serve = dc_actions.add_parser("serve", help="serve the docs site on 127.0.0.1")
     dc_serve.add_argument("--port", type=int, default=8580, help="0: a free port (default 8580)")
     dc.set_defaults(handler=_docs)
+
+    cl = commands.add_parser("cluster", help="the CeleryExecutor stack on 127.0.0.1")
+    cl.add_argument("action", choices=["up", "status", "down"])
+    cl.add_argument("--workers", type=int, default=2, help="Celery workers (up; default 2)")
+    cl.add_argument("--data", help="sandbox data set the cluster serves (up; default built-in)")
+    cl.add_argument("--faults", default="none", help="sandbox fault profile (up)")
+    cl.set_defaults(handler=_cluster)
 
     ls = commands.add_parser("lint-sql", help="sqlfluff (dbt templater) on the warehouse")
     ls.add_argument("paths", nargs="+")

@@ -35,16 +35,29 @@ from eduwh.settings import Settings
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 
 
-def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) -> int:
+def run_main_job(
+    settings: Settings, as_of: str, data: str | None, faults: str, executor: str = "in-process"
+) -> int:
     as_of_date = parse_as_of(as_of)
     check_faults(faults)
-    data_dir = check_data_dir(settings, data)
+    cluster = None
+    if executor == "celery":  # the night of a running `eduwh cluster`, its sources
+        from eduwh.cluster.night import ClusterNight
+
+        cluster = ClusterNight.connect(settings, data, faults)
+        data_dir = cluster.data_dir
+    else:
+        data_dir = check_data_dir(settings, data)
     check_not_after_the_data(as_of_date, latest_as_of(data_dir))
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     console = NightConsole(settings.home / "logs" / f"run-{as_of_date}-{stamp}.log")
     try:
         with stop_on_sigterm():
-            figures = _night(settings, as_of_date, data_dir, faults, console)
+            if cluster is not None:
+                cluster.run(night_logical_date(as_of_date), console)
+                figures = published_figures(settings, as_of_date, console)
+            else:
+                figures = _night(settings, as_of_date, data_dir, faults, console)
     except UserError:
         for line in console.error_excerpt():  # the failing node and its error, from the log
             console.console.print(f"  | {line}", markup=False)
@@ -58,7 +71,6 @@ def run_main_job(settings: Settings, as_of: str, data: str | None, faults: str) 
 
 def _night(settings: Settings, as_of_date: date, data_dir, faults: str, console) -> dict:
     from eduwh import warehouse
-    from eduwh.report.publish import latest_published
     from eduwh.setup import setup
     from eduwh.warehouse.dbt import dbt_environment
 
@@ -68,10 +80,7 @@ def _night(settings: Settings, as_of_date: date, data_dir, faults: str, console)
     with console.step("warehouse") as step:
         step["summary"] = warehouse.ensure(settings)
     os.environ.update(dbt_environment(settings))
-    os.environ["EDUWH_TASK_RETRIES"] = "0"  # dag.test() would sit out each retry delay
-    logical_date = pendulum.datetime(
-        as_of_date.year, as_of_date.month, as_of_date.day, 1, tz=LOCAL_TZ
-    ) + timedelta(days=1)
+    logical_date = night_logical_date(as_of_date)
     clock = datetime.combine(as_of_date, datetime.max.time()).replace(microsecond=0)
     with night_sources(settings, data_dir, clock=clock, faults=faults) as night:
         console.line(night.description)
@@ -82,6 +91,21 @@ def _night(settings: Settings, as_of_date: date, data_dir, faults: str, console)
         with console.step(WAREHOUSE_DAG) as step:
             run = run_dag(WAREHOUSE_DAG, logical_date)
             step["summary"] = f"{len(run.get_task_instances())} tasks (dbt nodes, checks, report)"
+    return published_figures(settings, as_of_date, console)
+
+
+def night_logical_date(as_of_date: date) -> datetime:
+    """The logical date of the night that reports as of `as_of_date`: 01:00 (Vietnam)
+    of the next day."""
+    return pendulum.datetime(
+        as_of_date.year, as_of_date.month, as_of_date.day, 1, tz=LOCAL_TZ
+    ) + timedelta(days=1)
+
+
+def published_figures(settings: Settings, as_of_date: date, console) -> dict:
+    """The figures of the report the night published, or a one-line error."""
+    from eduwh.report.publish import latest_published
+
     published = latest_published(settings)
     if published is None or not (published / "figures.json").exists():
         raise UserError(f"{WAREHOUSE_DAG} published no report; see {console.log_path}")
