@@ -10,6 +10,7 @@ import re
 
 import yaml
 
+from eduwh.cluster.environment import shared_settings
 from eduwh.settings import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
@@ -28,8 +29,11 @@ def test_airflow_runs_on_the_official_image_with_celery():
         spec = SERVICES[service]
         assert re.search(r"apache/airflow:3\.", spec["image"]), service
         assert spec["command"] == command
-        assert spec["environment"]["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
-        assert "redis://" in spec["environment"]["AIRFLOW__CELERY__BROKER_URL"]
+        # cluster.env (env_file, shared with `eduwh cluster`) under the service's own
+        environment = {**shared_settings(), **spec["environment"]}
+        assert "cluster.env" in spec["env_file"]
+        assert environment["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+        assert "redis://" in environment["AIRFLOW__CELERY__BROKER_URL"]
 
 
 def test_project_folders_are_mounted_into_airflow():

@@ -258,17 +258,9 @@ def _redis_ping(port: int) -> bool:
 
 
 def _migrate(cluster: Cluster, env: dict) -> None:
-    from eduwh.orchestration import POOLS
+    from eduwh.cluster.pools import write_pools
 
-    pools = cluster.folder / "airflow" / "pools.json"
-    pools.write_text(
-        json.dumps(
-            {
-                name: {"slots": slots, "description": description, "include_deferred": False}
-                for name, (slots, description) in POOLS.items()
-            }
-        )
-    )
+    pools = write_pools(cluster.folder / "airflow" / "pools.json")
     for args in (["db", "migrate"], ["pools", "import", str(pools)]):
         result = subprocess.run([*AIRFLOW, *args], env=env, capture_output=True, text=True)
         if result.returncode != 0:
