@@ -1,15 +1,26 @@
 """The DOCX report, read back with python-docx: the seed report's 2019 figures in the seed's
-own sentences, the Decree 30 layout, the criteria table with ratios from the figures."""
+own sentences, the Decree 30 layout (page, margins, header lines that never wrap, tables
+as wide as the text, page numbers from page 2), the criteria table with ratios from the
+figures, the charts as images and the appendix from the marts."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import docx
 import pytest
-from docx.shared import Mm
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm
 
-from eduwh.report.render import render
+from eduwh import warehouse
+from eduwh.report.chart_data import chart_data
+from eduwh.report.figures import appendix_tables
+from eduwh.report.render import fmt_number, fmt_pct, load_template, render
+from tests.report.warehouse_build import AS_OF, YEAR, figures_of
+
+# A Times-metric font (same advance widths as Times New Roman) to measure lines with.
+TIMES_METRIC = Path("/usr/share/fonts/truetype/liberation")
 
 # Sentences of the seed report (000_192d14e16932da76.txt), figures included, verbatim.
 SEED_SENTENCES = [
@@ -160,3 +171,178 @@ def test_missing_figures_show_as_placeholders_never_invented(figures_2019, tmp_p
     body = "\n".join(p.text for p in document.paragraphs)
     assert "(595 sớm và đúng hạn, … trễ hạn)" in body
     assert "đã cấp … tài khoản" in body
+
+
+# --- Decree 30 layout ------------------------------------------------------------------
+
+
+def _sections_of_tables(document) -> list[tuple[object, object]]:
+    """(table, the section it is in): a section ends at a paragraph carrying w:sectPr."""
+    sections = iter(document.sections)
+    section = next(sections)
+    found = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            found.append((docx.table.Table(child, document), section))
+        elif child.tag == qn("w:p") and child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            section = next(sections)
+    return found
+
+
+def _text_twips(section) -> int:
+    return Emu(section.page_width - section.left_margin - section.right_margin).twips
+
+
+def _twips(element, tag: str) -> int:
+    return int(element.find(qn(tag)).get(qn("w:w")))
+
+
+def test_every_table_spans_the_text_width_by_grid_and_cells(report):
+    tables = _sections_of_tables(report)
+    assert len(tables) == len(report.tables) >= 5
+    for table, section in tables:
+        width = _text_twips(section)
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) == width, table.cell(0, 0).text
+        assert _twips(table._tbl.tblPr, "w:tblW") == width
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        for row in table.rows:
+            cells = [_twips(cell._tc.tcPr, "w:tcW") for cell in row.cells]
+            assert cells == grid  # the grid draws the table: cells must agree with it
+    criteria = next(t for t, _ in tables if t.cell(0, 0).text == "Mục")
+    grid = [int(col.get(qn("w:w"))) for col in criteria._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(set(grid)) == 4 and grid[0] < grid[2]  # sized by content, not uniform
+
+
+def _line_twips(run) -> float:
+    """The run's text width at its own size, from the Liberation Serif metrics."""
+    ImageFont = pytest.importorskip("PIL.ImageFont")
+    style = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic"}
+    path = TIMES_METRIC / f"LiberationSerif-{style[bool(run.bold), bool(run.italic)]}.ttf"
+    if not path.exists():
+        pytest.skip(f"{path} is absent: apt-get install fonts-liberation")
+    return ImageFont.truetype(str(path), 1000).getlength(run.text) * run.font.size.pt / 1000 * 20
+
+
+def test_national_motto_and_date_line_fit_on_one_line(report):
+    header = report.tables[0]
+    padding = sum(
+        int(header._tbl.tblPr.find(qn("w:tblCellMar")).find(qn(f"w:{edge}")).get(qn("w:w")))
+        for edge in ("left", "right")
+    )
+    template = load_template()["header"]
+    lines = {
+        "nation": header.cell(0, 1).paragraphs[0].runs[0],
+        "motto": header.cell(0, 1).paragraphs[1].runs[0],
+        "place_date": header.cell(1, 1).paragraphs[0].runs[0],
+    }
+    assert lines["nation"].text == template["nation"]  # one paragraph, one run: no break
+    room = _twips(header.cell(0, 1)._tc.tcPr, "w:tcW") - padding
+    for key, run in lines.items():
+        assert run.font.size.pt >= 13, key
+        assert _line_twips(run) <= room, (key, run.text, _line_twips(run), room)
+    assert lines["motto"].underline and lines["place_date"].italic
+
+
+def test_page_numbers_at_the_top_from_page_two(report):
+    section = report.sections[0]
+    assert section.different_first_page_header_footer
+    numbers = section.header._element.xpath(".//w:instrText")
+    assert [n.text.strip() for n in numbers] == ["PAGE"]
+    assert section.header.paragraphs[-1].alignment == 1  # centred
+    assert not section.first_page_header._element.xpath(".//w:instrText")
+
+
+# --- Decision 766 in part three ---------------------------------------------------------
+
+
+def test_without_766_figures_part_three_says_so(figures_2019, tmp_path):
+    figures_2019.pop("indicators_766", None)  # a warehouse without the one-stop portal
+    document = docx.Document(str(render(figures_2019, {}, tmp_path, "docx", unchecked=False)))
+    body = [p.text for p in document.paragraphs]
+    assert any(
+        text.startswith("Kho dữ liệu chưa có số liệu của Hệ thống thông tin một cửa điện tử năm")
+        and "Quyết định số 766/QĐ-TTg" in text
+        for text in body
+    )
+    assert not any("(chỉ số 2.1)" in text for text in body)
+
+
+# --- from the built 2019 warehouse: charts and appendix --------------------------------
+
+
+@pytest.fixture(scope="module")
+def from_marts(built, dataset, tmp_path_factory):
+    figures = figures_of(built, dataset)
+    charts = chart_data(built, YEAR, AS_OF)
+    appendix = appendix_tables(built, YEAR, AS_OF)
+    path = render(figures, charts, tmp_path_factory.mktemp("docx"), "docx", False, appendix)
+    return {"figures": figures, "charts": charts, "document": docx.Document(str(path))}
+
+
+def _has_picture(paragraph) -> bool:
+    return bool(paragraph._p.xpath(".//pic:pic"))
+
+
+def test_charts_of_the_html_are_images_with_captions(from_marts):
+    document, charts = from_marts["document"], from_marts["charts"]
+    order = [item["chart"] for item in load_template()["body"] if "chart" in item]
+    paragraphs = document.paragraphs
+    drawn = 0
+    for number, key in enumerate(order, start=1):  # numbered in the document's order
+        caption = next(
+            i for i, p in enumerate(paragraphs) if p.text.startswith(f"Biểu đồ {number}: ")
+        )
+        with_data = bool(charts.get(key)) and any(
+            any(values) for values in charts[key]["series"].values()
+        )
+        assert _has_picture(paragraphs[caption - 1]) == with_data, key
+        drawn += with_data
+    # section 1 of part one has the dossier charts, both with data in 2019
+    assert drawn >= 2 and len(document.inline_shapes) == drawn
+    first_section = [p.text for p in paragraphs].index("2. Cung cấp dịch vụ công trực tuyến")
+    assert any(_has_picture(p) for p in paragraphs[:first_section])
+
+
+def test_part_three_states_the_years_766_values(from_marts):
+    indicators = from_marts["figures"]["indicators_766"]
+    body = [p.text for p in from_marts["document"].paragraphs]
+    on_time = indicators["2.1"]  # from rpt_indicators_766 through report_figures
+    expected = (
+        f"(chỉ số 2.1): {fmt_number(on_time['numerator'])}/{fmt_number(on_time['denominator'])}"
+        f" ({fmt_pct(on_time['rate'])}%)"
+    )
+    assert any(expected in text for text in body), expected
+    since_2022 = ("3.6", "4.1", "4.2", "4.3", "4.4")
+    plain = any("chưa có các trường thông tin theo Nghị định số 42/2022" in t for t in body)
+    assert plain == (not any(indicators[key]["numerator"] for key in since_2022))
+
+
+def _mart_rows(settings, query: str) -> list[tuple]:
+    with warehouse.connect(settings, "eduwh_reader") as conn:
+        return conn.execute(query, (settings.agency_code, YEAR, AS_OF)).fetchall()
+
+
+def test_appendix_tables_equal_the_marts(built, from_marts):
+    document = from_marts["document"]
+    assert document.sections[-1].orientation == 1  # the appendix pages are landscape
+    body = [p.text for p in document.paragraphs]
+    assert "PHỤ LỤC" in body
+    bieu_06 = next(t for t in document.tables if t.cell(0, 0).text == "Lĩnh vực")
+    columns = list(load_template()["appendix"]["bieu_06"]["columns"])
+    rows = _mart_rows(
+        built,
+        f"select {', '.join(columns)} from marts.rpt_bieu_06_kstt"  # noqa: S608
+        " where agency_code = %s and report_year = %s and as_of_date = %s order by field_code",
+    )
+    assert rows
+    shown = [[cell.text for cell in row.cells] for row in bieu_06.rows[1:]]
+    assert shown == [[row[0] or ""] + [fmt_number(v) for v in row[1:]] for row in rows]
+    indicators = next(t for t in document.tables if t.cell(0, 0).text == "Chỉ số")
+    ids = _mart_rows(
+        built,
+        "select indicator_id from marts.rpt_indicators_766 where agency_code = %s"
+        " and extract(year from period_start) = %s and as_of_date = %s and period_kind = 'year'"
+        " and (breakdown = 'all' or indicator_id <> '2.2')",
+    )
+    assert sorted(row.cells[0].text for row in indicators.rows[1:]) == sorted(i for (i,) in ids)

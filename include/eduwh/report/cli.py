@@ -42,7 +42,7 @@ def publish(
     out_dir: Path | None,
     allow_failed_checks: bool,
 ) -> Path | None:
-    """Guard, read the figures, and print (json) or render (docx, html) the report."""
+    """Guard, read the figures, and print (json) or render (docx, html, pdf) the report."""
     from eduwh.errors import UserError
     from eduwh.quality import ChecksFailed, guard, latest_outcome
     from eduwh.report.figures import report_figures
@@ -61,9 +61,12 @@ def publish(
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return None
     from eduwh.report.chart_data import chart_data
+    from eduwh.report.figures import appendix_tables
     from eduwh.report.render import render
 
-    return render(figures, chart_data(settings, year, as_of), out_dir, fmt, unchecked)
+    charts = chart_data(settings, year, as_of)
+    appendix = appendix_tables(settings, year, as_of)
+    return render(figures, charts, out_dir, fmt, unchecked, appendix)
 
 
 def reporting_for(settings: Settings, agency: str | None) -> Settings:

@@ -24,7 +24,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor, Twips
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 from eduwh.report.chart_images import chart_png, has_data
 from eduwh.report.document import Block, Document, nfc
@@ -181,7 +181,7 @@ def _page(doc) -> None:
 
 def text_width(section) -> int:
     """The width between the margins, in twips (what every table spans)."""
-    return Twips(section.page_width - section.left_margin - section.right_margin).twips
+    return Emu(section.page_width - section.left_margin - section.right_margin).twips
 
 
 def _page_numbers(doc, document: Document) -> None:
@@ -264,33 +264,52 @@ def _table_properties(table, widths: list[int], borders: bool) -> None:
 
 def _split(total: int, shares: list[float]) -> list[int]:
     """`total` twips in proportion to `shares`, rounded so that they add up exactly."""
-    weight = sum(shares) or len(shares)
-    widths = [int(total * (share or (weight / len(shares))) / weight) for share in shares]
-    widths[max(range(len(widths)), key=lambda i: widths[i])] += total - sum(widths)
+    if not any(shares):
+        shares = [1] * len(shares)
+    weight = sum(shares)
+    widths = [int(total * share / weight) for share in shares]
+    widths[widths.index(max(widths))] += total - sum(widths)
     return widths
 
 
 def column_widths(columns: list[str], rows: list[list[str]], size: float, total: int) -> list[int]:
-    """Columns sized by their content, as a browser sizes an automatic table: each at
-    least its longest word, the room left shared by how much longer its lines are."""
+    """Columns sized by their content, much as a browser sizes an automatic table: a
+    column whose longest line fits in its share gets just that; the others get at least
+    their longest word, and the room left in proportion to how much text they hold (a
+    table is as tall as its fullest column, so that column gets the most room)."""
+    least, most, bulk = _content_widths(columns, rows, size)
+    if sum(most) <= total:
+        return _split(total, most)
+    if sum(least) >= total:
+        return _split(total, least)
+    widths: dict[int, int] = {}
+    while True:  # settle the short columns first: the long ones share what is left
+        rest = [i for i in range(len(columns)) if i not in widths]
+        room = total - sum(widths.values())
+        short = [i for i in rest if most[i] <= room / len(rest)]
+        if not short or len(short) == len(rest):
+            break
+        widths.update({i: most[i] for i in short})
+    room -= sum(least[i] for i in rest)
+    extra = _split(room, [bulk[i] for i in rest])
+    widths.update({i: least[i] + e for i, e in zip(rest, extra, strict=True)})
+    return [widths[i] for i in range(len(columns))]
+
+
+def _content_widths(columns, rows, size) -> tuple[list[int], list[int], list[int]]:
+    """Per column: its longest word and its longest line, cell padding included, and
+    the width of all its text set on one line."""
     padding = 2 * CELL_PADDING.twips + 40
-    least, most = [], []
+    least, most, bulk = [], [], []
     for index, title in enumerate(columns):
         cells = [(title, True)] + [(row[index], False) for row in rows if index < len(row)]
         lines = [(line, bold) for text, bold in cells for line in nfc(text).split("\n")]
         words = [(word, bold) for line, bold in lines for word in line.split()]
         least.append(padding + max((text_twips(w, size, b) for w, b in words), default=0))
-        most.append(padding + max((text_twips(ln, size, b) for ln, b in lines), default=0))
-    if sum(most) <= total:
-        return _split(total, most)
-    if sum(least) >= total:
-        return _split(total, least)
-    room = total - sum(least)
-    stretch = [m - lo for m, lo in zip(most, least, strict=True)]
-    extra = _split(room, stretch)
-    widths = [lo + e for lo, e in zip(least, extra, strict=True)]
-    widths[-1] += total - sum(widths)
-    return widths
+        widths = [text_twips(line, size, bold) for line, bold in lines]
+        most.append(padding + max(widths, default=0))
+        bulk.append(sum(widths))
+    return least, most, bulk
 
 
 def _table(doc, block: Block, total: int, size: float) -> None:
@@ -319,6 +338,13 @@ def _is_numeric(rows: list[list[str]], index: int) -> bool:
     values = [row[index] for row in rows if index < len(row) and row[index]]
     digits = set("0123456789.,%…-")
     return bool(values) and all(set(value) <= digits for value in values)
+
+
+def _outline(paragraph, level: int) -> None:
+    """An outline level: Word's navigation pane and the PDF's bookmarks list it."""
+    element = OxmlElement("w:outlineLvl")
+    element.set(qn("w:val"), str(level))
+    paragraph._p.get_or_add_pPr().append(element)
 
 
 def _repeat_as_header(row) -> None:
@@ -447,8 +473,12 @@ def _blocks(
                     space_after=12 if number == len(block.lines) - 1 else 0,
                 )
                 paragraph.paragraph_format.keep_with_next = True
+                if number == 0:
+                    _outline(paragraph, 0)
         elif block.kind == "heading":
-            _para(doc, block.text, bold=True).paragraph_format.keep_with_next = True
+            paragraph = _para(doc, block.text, bold=True)
+            paragraph.paragraph_format.keep_with_next = True
+            _outline(paragraph, 1)
         elif block.kind == "subheading":
             paragraph = _para(doc, block.text, italic=True, bold=True)
             paragraph.paragraph_format.keep_with_next = True

@@ -190,6 +190,55 @@ def _indicators_766(conn, agency: str, year: int, as_of: date, known: bool) -> d
     return {indicator: rows.get(indicator, dict(empty)) for indicator in INDICATORS_766}
 
 
+def appendix_tables(settings: Settings, year: int, as_of: date) -> dict:
+    """The rows of the report's appendix, as the reader (call after report_figures,
+    which builds a missing as-of date): `bieu_06`, rpt_bieu_06_kstt per field;
+    `indicators_766`, rpt_indicators_766 of the report year (breakdown 'all' and the
+    named shares of 3.1 / 3.3, not 2.2 per procedure). Empty lists when the one-stop
+    portal has not landed or the mart is not built."""
+    agency = settings.agency.code
+    with warehouse.connect(settings, role="eduwh_reader") as conn:
+        if "motcua" not in _landed_sources(conn):
+            return {"bieu_06": [], "indicators_766": []}
+        bieu_06 = (
+            _dicts(
+                conn.execute(
+                    "select * from marts.rpt_bieu_06_kstt where agency_code = %s"
+                    " and report_year = %s and as_of_date = %s order by field_code",
+                    (agency, year, as_of),
+                )
+            )
+            if _exists(conn, "rpt_bieu_06_kstt")
+            else []
+        )
+        indicators = (
+            _dicts(
+                conn.execute(
+                    "select indicator_id, breakdown, indicator_name, unit, numerator,"
+                    " denominator, rate, threshold from marts.rpt_indicators_766"
+                    " where agency_code = %s and as_of_date = %s and period_kind = 'year'"
+                    " and period_start = %s and (breakdown = 'all' or indicator_id <> '2.2')"
+                    " order by string_to_array(indicator_id, '.')::int[],"
+                    " breakdown <> 'all', breakdown",
+                    (agency, as_of, date(year, 1, 1)),
+                )
+            )
+            if _exists(conn, "rpt_indicators_766")
+            else []
+        )
+    for row in indicators:  # counts are whole dossiers; 2.2 sums working days
+        if row["unit"] != "working_days":
+            row["numerator"] = int(row["numerator"])
+    return {"bieu_06": bieu_06, "indicators_766": indicators}
+
+
+def _dicts(cursor) -> list[dict]:
+    names = [column.name for column in cursor.description]
+    return [
+        {name: _plain(value) for name, value in zip(names, row, strict=True)} for row in cursor
+    ]
+
+
 def _landed_sources(conn) -> set[str]:
     """Sources that landed something: the figures of the others are null, not zero."""
     if not _exists(conn, "rpt_source_freshness"):

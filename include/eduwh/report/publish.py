@@ -24,7 +24,7 @@ def publish_latest(settings: Settings, as_of: date) -> Path:
     """JSON, DOCX and HTML of `as_of` into reports/<as_of>/, and `latest` pointing at it."""
     from eduwh.quality import guard, latest_outcome
     from eduwh.report.chart_data import chart_data
-    from eduwh.report.figures import report_figures
+    from eduwh.report.figures import appendix_tables, report_figures
     from eduwh.report.render import render
 
     status, unchecked = guard(settings, allow_failed_checks=False)  # raises when failed
@@ -32,13 +32,14 @@ def publish_latest(settings: Settings, as_of: date) -> Path:
     outcome = latest_outcome(settings)
     figures["quality"].update(checkpoint=status, run_id=outcome.run_id, unchecked=unchecked)
     charts = chart_data(settings, as_of.year, as_of)
+    appendix = appendix_tables(settings, as_of.year, as_of)
 
     root = reports_dir(settings)
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".publishing-", dir=root))
     (work / "figures.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     for fmt in ("docx", "html"):
-        render(figures, charts, work, fmt, unchecked)
+        render(figures, charts, work, fmt, unchecked, appendix)
     final = root / as_of.isoformat()
     if final.exists():
         shutil.rmtree(final)

@@ -7,7 +7,8 @@ both renderers (docx.py, html.py) lay out, so the two formats always say the sam
 Every string is normalised to Unicode NFC.
 
 Inputs only come from the marts: `figures` (contracts/report_figures.md, from
-report_figures) and `charts` (chart_data.chart_data: chart series and the plan tasks).
+report_figures), `charts` (chart_data.chart_data: chart series and the plan tasks) and
+`appendix` (figures.appendix_tables: the rows of the appendix's tables).
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ def ratio(numerator: Any, denominator: Any) -> str:
     return text
 
 
+def share(indicator: dict | None) -> str:
+    """'412/655 (62,9%)': a Decision 766 indicator's counts and the mart's own rate."""
+    if not indicator or indicator.get("denominator") is None:
+        return MISSING
+    text = f"{fmt_number(indicator['numerator'])}/{fmt_number(indicator['denominator'])}"
+    if indicator.get("rate") is not None:
+        text += f" ({fmt_pct(indicator['rate'])}%)"
+    return text
+
+
 def sum_or_none(*values: Any) -> int | None:
     if any(value is None for value in values):
         return None
@@ -83,7 +94,7 @@ def _environment() -> jinja2.Environment:
     env.filters["n2"] = lambda value: fmt_number(value, pad=True)
     env.filters["n"] = lambda value: fmt_number(value)
     env.filters["pct"] = fmt_pct
-    env.globals.update(ratio=ratio, sum_or_none=sum_or_none)
+    env.globals.update(ratio=ratio, sum_or_none=sum_or_none, share=share)
     return env
 
 
@@ -97,7 +108,14 @@ def _context(figures: dict) -> dict:
         name: Figures(figures.get(name) or {})
         for name in ("procedures", "dossiers", "documents", "schools", "manual", "quality")
     }
+    indicators = {
+        key: Figures(value or {}) for key, value in (figures.get("indicators_766") or {}).items()
+    }
     return {
+        "i766": indicators,
+        # The year has Decision 766 figures when the mart has its rows (the one-stop
+        # portal landed); an indicator with nothing to count has denominator 0.
+        "has_766": any(value.denominator is not None for value in indicators.values()),
         "year": int(figures["year"]),
         "as_of": as_of,
         "report_date": as_of,
@@ -134,10 +152,55 @@ def _plan_rows(figures: dict, charts: dict, plan_code: str) -> list[list[str]]:
     ]
 
 
+def _appendix(template: dict, appendix: dict, fill) -> list[Block]:
+    """The appendix ("Phụ lục"): Biểu 06 per field and the year's Decision 766
+    indicators, each a table of the mart's rows with the template's column titles, or
+    the template's sentence saying the warehouse has none."""
+    text = template["appendix"]
+    blocks = [
+        Block("part", lines=[fill(line) for line in text["title"]], appendix=True),
+    ]
+    for key in ("bieu_06", "indicators_766"):
+        table = text[key]
+        blocks.append(Block("subheading", text=fill(table["heading"]), appendix=True))
+        rows = appendix.get(key) or []
+        if not rows:
+            blocks.append(Block("p", text=fill(table["no_data"]), appendix=True))
+            continue
+        columns = table["columns"]
+        blocks.append(
+            Block(
+                "table",
+                table=key,
+                columns=[nfc(title) for title in columns.values()],
+                rows=[[_cell(row, column) for column in columns] for row in rows],
+                appendix=True,
+            )
+        )
+    return blocks
+
+
+def _cell(row: dict, column: str) -> str:
+    """A mart value as the report writes it: counts with '.', rates and days with ','."""
+    value = row.get(column)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return fmt_pct(value)
+    if isinstance(value, int):
+        return fmt_number(value)
+    return nfc(value)
+
+
 def build_document(
-    figures: dict, charts: dict, unchecked: bool, template: dict | None = None
+    figures: dict,
+    charts: dict,
+    unchecked: bool,
+    template: dict | None = None,
+    appendix: dict | None = None,
 ) -> Document:
-    """The report's blocks: the template's text with the figures filled in (NFC)."""
+    """The report's blocks: the template's text with the figures filled in (NFC); the
+    appendix at the end when its rows are given."""
     template = template or load_template()
     env = _environment()
     context = _context(figures)
@@ -200,6 +263,8 @@ def build_document(
                 raise ValueError(f"report template: unknown table {key!r}")
         else:
             raise ValueError(f"report template: unknown block {item!r}")
+    if appendix is not None:
+        blocks.extend(_appendix(template, appendix, fill))
     header = {key: fill(value) for key, value in template["header"].items()}
     return Document(
         header=header,
@@ -225,22 +290,40 @@ def output_name(figures: dict, fmt: str) -> str:
     return f"bao-cao-ung-dung-cntt-{figures['year']}-{agency}-{figures['as_of']}.{fmt}"
 
 
-def render(figures: dict, charts: dict, out_dir: Path, fmt: str, unchecked: bool) -> Path:
-    """Write the report as `fmt` ("docx" or "html") into `out_dir`; return its path.
+def render(
+    figures: dict,
+    charts: dict,
+    out_dir: Path,
+    fmt: str,
+    unchecked: bool,
+    appendix: dict | None = None,
+) -> Path:
+    """Write the report as `fmt` ("docx", "html" or "pdf") into `out_dir`; return its path.
 
     `unchecked`: the figures come from a build whose quality checkpoint failed
     (--allow-failed-checks): every page carries a visible UNCHECKED banner.
+    `appendix`: figures.appendix_tables' rows; None leaves the appendix out.
+    The PDF is the DOCX converted by LibreOffice (pdf.py).
     """
-    if fmt not in ("docx", "html"):
-        raise ValueError(f"format must be docx or html, not {fmt!r}")
-    document = build_document(figures, charts or {}, unchecked)
+    if fmt not in ("docx", "html", "pdf"):
+        raise ValueError(f"format must be docx, html or pdf, not {fmt!r}")
+    document = build_document(figures, charts or {}, unchecked, appendix=appendix)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / output_name(figures, fmt)
-    if fmt == "docx":
+    if fmt == "pdf":
+        import tempfile
+
+        from eduwh.report.docx import write_docx
+        from eduwh.report.pdf import docx_to_pdf
+
+        with tempfile.TemporaryDirectory(prefix="eduwh-pdf-") as work:
+            source = write_docx(document, Path(work) / output_name(figures, "docx"), charts)
+            docx_to_pdf(source, out_dir)
+    elif fmt == "docx":
         from eduwh.report.docx import write_docx
 
-        write_docx(document, path)
+        write_docx(document, path, charts)
     else:
         from eduwh.report.html import write_html
 
