@@ -242,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     rp = commands.add_parser("report", help="the annual report from the marts")
     rp.add_argument("--year", type=int, required=True)
     rp.add_argument("--as-of", required=True)
-    rp.add_argument("--format", choices=["json", "docx", "html"], default="json")
+    rp.add_argument("--format", choices=["json", "docx", "html", "pdf"], default="json")
     rp.add_argument("--agency", help="reporting agency code (default: the warehouse's one agency)")
     rp.add_argument("--out", help="folder for docx/html")
     rp.add_argument(
