@@ -9,7 +9,8 @@ not built or has no row for the date (the renderer then shows "no data yet"):
 - documents_by_channel: marts.rpt_document_chart_series;
 - schools_by_software: marts.rpt_school_chart_series (school year of the as-of date);
 - indicators_766_months: marts.rpt_indicators_766, each indicator month by month of the
-  report year against its threshold (None when the year has no Decision 766 data);
+  report year against its threshold (None for a year before the decision, or without
+  rows);
 - plan_tasks: marts.rpt_plan_tasks.
 """
 
@@ -22,6 +23,9 @@ from eduwh.school_year import school_year_of
 from eduwh.settings import Settings
 
 READER = "eduwh_reader"
+# Decision 766/QĐ-TTg (23 June 2022) scores agencies from 2022 on: for an earlier report
+# year the marts can compute some indicators, but the year has no 766 figures to show.
+DECISION_766_FIRST_YEAR = 2022
 # Labels of the marts' codes on the charts (presentation only).
 CATEGORY_LABELS = {
     "dossiers_by_month": {str(m): f"T{m}" for m in range(1, 13)},
@@ -101,7 +105,7 @@ def indicators_766_months(conn, agency: str, year: int, as_of: date) -> list[dic
     [{"indicator_id", "indicator_name", "unit", "threshold", "months": [{"period_label",
     "numerator", "denominator", "rate", "passed"}]}]; `passed` is None without a
     threshold or a rate. None when the mart has no month of the year."""
-    if not _exists(conn, "rpt_indicators_766"):
+    if year < DECISION_766_FIRST_YEAR or not _exists(conn, "rpt_indicators_766"):
         return None
     rows = conn.execute(
         "select indicator_id, indicator_name, unit, threshold, period_label, numerator,"
