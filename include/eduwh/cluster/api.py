@@ -4,12 +4,15 @@ simple auth manager issues for the admin (its password from the passwords file).
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from eduwh.errors import UserError
+
+ATTEMPTS = 5
 
 
 class AirflowApi:
@@ -41,14 +44,19 @@ class AirflowApi:
             headers["Authorization"] = f"Bearer {self._token}"
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base_url + path, data, headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode(errors="replace")[:300]
-            raise UserError(f"Airflow API {method} {path}: {error.code} {detail}") from None
-        except OSError as error:
-            raise UserError(f"Airflow API at {self.base_url} not answering: {error}") from None
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    return json.load(response)
+            except urllib.error.HTTPError as error:
+                detail = error.read().decode(errors="replace")[:300]
+                raise UserError(f"Airflow API {method} {path}: {error.code} {detail}") from None
+            except OSError as error:  # a loaded machine's API server: slow, not gone
+                if attempt == ATTEMPTS:
+                    message = f"Airflow API at {self.base_url} not answering: {error}"
+                    raise UserError(message) from None
+                time.sleep(2 * attempt)
+        raise AssertionError("unreachable")
 
     # -- what a night needs ------------------------------------------------------------
     def dag_runs(self, dag_id: str, **query) -> list[dict]:

@@ -86,7 +86,9 @@ def placed_environment(settings: Settings, ports: Ports, metadata_dsn: str, jwt:
             "postgresql://", "postgresql+psycopg://", 1
         ),
         "AIRFLOW__CELERY__BROKER_URL": redis,
-        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_dsn,
+        # task states in Redis too: the locked provider cannot decode a failed task's
+        # result from Celery 5.7's database backend (its scheduler loop crashes)
+        "AIRFLOW__CELERY__RESULT_BACKEND": f"redis://127.0.0.1:{ports.redis}/1",
         "AIRFLOW__API_AUTH__JWT_SECRET": jwt,
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),
         "AIRFLOW__COSMOS__CACHE_DIR": local["AIRFLOW__COSMOS__CACHE_DIR"],
