@@ -61,10 +61,14 @@ def test_criteria_table_fits_on_about_two_pages(figures_2019, tmp_path):
     assert len(_pages(pdf)) <= 3
 
 
-def test_without_soffice_one_line_says_how_to_install_it(tmp_path, monkeypatch):
+def test_without_soffice_one_line_says_how_to_install_it(figures_2019, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice there
     with pytest.raises(UserError) as error:
         docx_to_pdf(tmp_path / "report.docx", tmp_path)
     assert str(error.value) == INSTALL_HINT
+    with pytest.raises(UserError) as error:  # `eduwh report --format pdf` renders this way
+        render(figures_2019, {}, tmp_path / "out", "pdf", unchecked=False)
+    assert str(error.value) == INSTALL_HINT
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     assert "make office" in INSTALL_HINT and "libreoffice-writer-nogui" in INSTALL_HINT
     assert "\n" not in INSTALL_HINT

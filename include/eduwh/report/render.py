@@ -315,8 +315,9 @@ def render(
         import tempfile
 
         from eduwh.report.docx import write_docx
-        from eduwh.report.pdf import docx_to_pdf
+        from eduwh.report.pdf import docx_to_pdf, soffice
 
+        soffice()  # no LibreOffice: say how to install it before any work
         with tempfile.TemporaryDirectory(prefix="eduwh-pdf-") as work:
             source = write_docx(document, Path(work) / output_name(figures, "docx"), charts)
             docx_to_pdf(source, out_dir)
