@@ -159,7 +159,9 @@ def linked_blocks(document: Document, template: dict) -> tuple[list[dict], dict[
     for block, item in zip(document.blocks, template_items(document, template), strict=True):
         source = _source(item, template) if item else None
         entry = {"block": block, "html": None, "rows": None}
-        if block.kind in ("heading", "subheading"):
+        if block.kind == "part":  # part three's criteria table has no heading of its own
+            place = " ".join(block.lines)
+        elif block.kind in ("heading", "subheading"):
             place = block.text
             entry["html"] = escape(block.text)
         elif block.kind == "p":
@@ -198,8 +200,9 @@ def indicator_groups(indicators: list[dict] | None) -> list[dict]:
                 group["months"].append(month["period_label"])
             cells[month["period_label"]] = month
         group["rows"].append({**indicator, "cells": cells})
-    for group in groups.values():
+    for group in groups.values():  # 'YYYY-MM' -> column title 'T<month>'
         group["months"].sort()
+        group["headers"] = [f"T{int(label[5:])}" for label in group["months"]]
     return list(groups.values())
 
 
