@@ -96,9 +96,12 @@ def _kill_the_worker_of_the_first_running_source_task(env: dict, api: AirflowApi
                 for ti in api.task_instances(dag_id, run["dag_run_id"]):
                     if ti["state"] != "running" or not ti.get("pid"):
                         continue
-                    group = _process_group(ti["pid"])
+                    ancestors = _ancestor_groups(ti["pid"])
                     for name, pid in workers.items():
-                        if group == pid:
+                        if pid in ancestors:
+                            # the task runs in a process group of its own, under the
+                            # worker's: the whole machine of that worker dies
+                            os.killpg(_process_group(ti["pid"]), signal.SIGKILL)
                             os.killpg(pid, signal.SIGKILL)
                             out.update(killed=name, dag_id=dag_id, run_id=run["dag_run_id"])
                             out["task_id"] = ti["task_id"]
@@ -106,12 +109,25 @@ def _kill_the_worker_of_the_first_running_source_task(env: dict, api: AirflowApi
         time.sleep(0.2)
 
 
-def _process_group(pid: int) -> int | None:
+def _stat(pid: int) -> list[str]:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return None
-    return int(stat[stat.rindex(")") + 2 :].split()[2])
+        return []
+    return stat[stat.rindex(")") + 2 :].split()  # state, ppid, pgrp, ...
+
+
+def _process_group(pid: int) -> int:
+    return int(_stat(pid)[2])
+
+
+def _ancestor_groups(pid: int) -> set[int]:
+    """The process groups of `pid` and of its ancestors."""
+    groups = set()
+    while pid > 1 and (fields := _stat(pid)):
+        groups.add(int(fields[2]))
+        pid = int(fields[1])
+    return groups
 
 
 def _night(env: dict) -> dict:
