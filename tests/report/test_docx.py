@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm
+from docx.shared import Emu, Mm, Twips
 
 from eduwh import warehouse
 from eduwh.report.chart_data import chart_data
@@ -298,10 +298,31 @@ def test_charts_of_the_html_are_images_with_captions(from_marts):
         )
         assert _has_picture(paragraphs[caption - 1]) == with_data, key
         drawn += with_data
-    # section 1 of part one has the dossier charts, both with data in 2019
-    assert drawn >= 2 and len(document.inline_shapes) == drawn
-    first_section = [p.text for p in paragraphs].index("2. Cung cấp dịch vụ công trực tuyến")
-    assert any(_has_picture(p) for p in paragraphs[:first_section])
+    assert len(document.inline_shapes) == drawn  # one image per chart with data, no more
+
+
+def test_a_chart_with_data_is_an_image_in_its_section(figures_2019, tmp_path):
+    d = figures_2019["dossiers"]  # the timeliness chart's series are these figures
+    series = [d["resolved_early"], d["resolved_on_time"], d["resolved_late"], d["in_progress"]]
+    charts = {
+        "timeliness": {
+            "categories": ["Sớm hạn", "Đúng hạn", "Trễ hạn", "Đang"],
+            "series": {"Hồ sơ": series},
+        }
+    }
+    document = docx.Document(str(render(figures_2019, charts, tmp_path, "docx", unchecked=False)))
+    paragraphs = document.paragraphs
+    texts = [p.text for p in paragraphs]
+    caption = next(
+        i for i, t in enumerate(texts) if t.startswith("Biểu đồ 2: Tình hình giải quyết")
+    )
+    assert _has_picture(paragraphs[caption - 1]) and len(document.inline_shapes) == 1
+    # in section 1 of part one, where the HTML shows it
+    assert caption < texts.index("2. Cung cấp dịch vụ công trực tuyến")
+    assert texts[caption - 2].startswith("Biểu đồ 1: ")  # no data for chart 1: its caption says so
+    assert texts[caption - 3] == SEED_SENTENCES[0]
+    text_width = Twips(_text_twips(document.sections[0]))
+    assert document.inline_shapes[0].width <= text_width
 
 
 def test_part_three_states_the_years_766_values(from_marts):
