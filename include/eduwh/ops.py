@@ -22,7 +22,7 @@ param to the *first* night of the range only: that night re-extracts everything 
 its end, the following nights continue from the watermark it leaves.
 
 Retries: `dag.test()` honours them but sits out each retry delay (2 min and up), so the
-backfill runs with `EDUWH_TASK_RETRIES=0` unless the environment sets it.
+backfill runs its tasks without retries (the night-runner turns them off).
 """
 
 from __future__ import annotations
@@ -36,15 +36,18 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from eduwh.errors import UserError
 from eduwh.night import (
     AGENCY_SETTINGS,
     SANDBOX_SETTINGS,
     WAREHOUSE_DAG,
     check_data_dir,
+    dag,
     night_sources,
+    run_dag,
 )
 from eduwh.night import SOURCE_DAGS as night_dags
-from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment
+from eduwh.settings import Settings, airflow_environment
 
 SOURCE_DAGS = tuple(night_dags.values())
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
@@ -99,8 +102,6 @@ def backfill(
     echo(f"warehouse: {warehouse.ensure(settings)}")
     os.environ.update(airflow_environment(settings))
     os.environ.update(dbt_environment(settings))
-    os.environ.setdefault("EDUWH_TASK_RETRIES", "0")
-    bag = _dag_bag()
     runs = []
     built = None
     with night_sources(settings, data_dir) as night:
@@ -112,12 +113,12 @@ def backfill(
             if night.server is not None:  # the sandbox answers as the source would that night
                 night.server.clock = night_date.start_of("day").naive() - timedelta(seconds=1)
             for dag_id in chosen:
-                conf = _conf(bag.get_dag(dag_id), full_refresh=full_refresh and number == 0)
-                state = _run(bag, dag_id, night_date, conf)
+                conf = _conf(dag(dag_id), full_refresh=full_refresh and number == 0)
+                state = _run(dag_id, night_date, conf)
                 runs.append({"dag_id": dag_id, "night": night_date.isoformat(), "state": state})
                 echo(f"[{time.monotonic() - started:6.1f}s] {dag_id} {night_date.date()}: {state}")
         if build:
-            built = _run(bag, WAREHOUSE_DAG, planned[-1], None)
+            built = _run(WAREHOUSE_DAG, planned[-1], None)
             elapsed = time.monotonic() - started
             echo(f"[{elapsed:6.1f}s] {WAREHOUSE_DAG} {planned[-1].date()}: {built}")
     return {
@@ -128,31 +129,19 @@ def backfill(
     }
 
 
-def _dag_bag():
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(str(PROJECT_ROOT / "dags"))
-    if bag.import_errors:
-        raise OpsError(f"DAG files do not import: {bag.import_errors}")
-    return bag
-
-
 def _conf(dag, *, full_refresh: bool) -> dict | None:
     if full_refresh and "full_refresh" in dag.params:
         return {"full_refresh": True}
     return None
 
 
-def _run(bag, dag_id: str, logical_date: datetime, conf: dict | None) -> str:
-    run = bag.get_dag(dag_id).test(logical_date=logical_date, run_conf=conf)
-    state = str(getattr(run.state, "value", run.state))
-    if state != "success":
-        failed = [ti.task_id for ti in run.get_task_instances() if ti.state == "failed"]
-        raise OpsError(
-            f"{dag_id} night {logical_date.date()} ended {state}; failed tasks: "
-            f"{', '.join(failed) or '-'} (rerun the same range to resume)"
-        )
-    return state
+def _run(dag_id: str, logical_date: datetime, conf: dict | None) -> str:
+    """The night-runner's run, its failure with the backfill's own hint."""
+    try:
+        state = run_dag(dag_id, logical_date, conf).state
+    except UserError as failed:
+        raise OpsError(f"{failed} (rerun the same range to resume)") from None
+    return str(getattr(state, "value", state))
 
 
 # -- up -------------------------------------------------------------------------------

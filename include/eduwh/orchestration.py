@@ -6,15 +6,20 @@ subprocess, no dbt) because the DAG processor imports it on every parse.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
-import os
 import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import pendulum
-from airflow.sdk import Asset
+from airflow.sdk import Asset, Param, dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
+
+from eduwh.settings import Settings
 
 LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
 NIGHTLY = CronTriggerTimetable("0 1 * * *", timezone=LOCAL_TZ)
@@ -65,7 +70,7 @@ def alert_on_failure(context) -> None:
         "error": first_line,
     }
     log.error("EDUWH ALERT %s", json.dumps(alert, ensure_ascii=False))
-    webhook = os.environ.get("EDUWH_ALERT_WEBHOOK")
+    webhook = Settings.from_env().alert_webhook
     if webhook:
         request = urllib.request.Request(
             webhook,
@@ -80,9 +85,9 @@ def alert_on_failure(context) -> None:
 
 DEFAULT_ARGS = {
     "owner": "eduwh",
-    # `eduwh run` sets EDUWH_TASK_RETRIES=0: one local night should fail fast and say why.
-    "retries": int(os.environ.get("EDUWH_TASK_RETRIES", "3")),
-    "retry_delay": timedelta(minutes=2),
+    # A local night (`eduwh run`, dag.test()) turns retries off on its own copy of the DAG.
+    "retries": Settings.from_env().task_retries,
+    "retry_delay": timedelta(seconds=Settings.from_env().task_retry_delay_seconds),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
     "execution_timeout": timedelta(hours=2),
@@ -116,3 +121,69 @@ def json_safe(value):
     if isinstance(value, list | tuple):
         return [json_safe(item) for item in value]
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# -- the source DAGs ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Night:
+    """What a source task knows of its night: the run's own context (its logical date,
+    run id and params), never the process environment."""
+
+    logical_date: datetime
+    run_id: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def end(self) -> datetime:
+        """The exclusive end of what the night extracts (local midnight)."""
+        return night_end(self.logical_date)
+
+    @property
+    def as_of(self):
+        return night_as_of(self.logical_date)
+
+
+FULL_REFRESH = {"full_refresh": Param(False, type="boolean", description="re-extract every window")}
+
+
+def source_dag(
+    dag_id: str,
+    *,
+    land: str,
+    pool: str,
+    outlets: Sequence[Asset],
+    doc: str,
+    params: Mapping[str, Param] | None = None,
+    task_id: str = "extract_load",
+):
+    """A source DAG: nightly, one task that lands one source system's night into raw.
+
+    ``land`` names the loader's night function as ``"module:function"``, imported only when
+    the task runs (parsing the DAG stays cheap); it is called with (Settings, Night) and
+    returns the summary that goes to XCom. The pool caps the calls to a system the
+    Department does not own; the outlets are the Assets that schedule the warehouse DAG.
+    """
+
+    @dag(
+        dag_id=dag_id,
+        schedule=NIGHTLY,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        params=dict(params or {}),
+        tags=["eduwh", "source", pool],
+        doc_md=doc,
+    )
+    def source():
+        @task(task_id=task_id, pool=pool, outlets=list(outlets))
+        def land_night(logical_date=None, params=None, run_id=None) -> dict:
+            module, function = land.split(":")
+            loader = getattr(importlib.import_module(module), function)
+            return json_safe(
+                loader(Settings.from_env(), Night(logical_date, run_id, dict(params or {})))
+            )
+
+        land_night()
+
+    return source()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from eduwh.agency import Agency
@@ -16,6 +17,18 @@ from eduwh.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("eduwh_loader", "eduwh_transformer", "eduwh_reader")
+
+
+# A source client's knobs, `<PREFIX>_<KNOB>` (MOTCUA_PAGE_SIZE, EOFFICE_MAX_ATTEMPTS ...).
+CLIENT_PREFIXES = ("MOTCUA", "EOFFICE", "MOET")
+CLIENT_KNOBS = (
+    "PAGE_SIZE",
+    "MAX_ATTEMPTS",
+    "BACKOFF_BASE",
+    "BACKOFF_MAX",
+    "CONNECT_TIMEOUT",
+    "READ_TIMEOUT",
+)
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -40,6 +53,17 @@ class Settings:
     moet_base_url: str | None
     moet_api_key: str | None
     sis_drop_dir: str | None
+    # Where a source starts when it has no watermark yet (ISO timestamps); None: its default.
+    motcua_extract_from: str | None = None
+    eoffice_extract_from: str | None = None
+    moet_school_year: str | None = None  # None: the school year of the night
+    task_retries: int = 3  # a scheduler's task; a local `eduwh run` night fails fast
+    task_retry_delay_seconds: int = 120  # a test cluster retries in seconds, not minutes
+    dbt_threads: int | None = None  # None: the machine's cores
+    alert_webhook: str | None = None
+    quality_yoy_band_pct: float = 50.0  # year-over-year movement raised as a warning
+    client_knobs: Mapping[str, str] = field(default_factory=dict)
+    role_passwords: Mapping[str, str] = field(default_factory=dict)  # WAREHOUSE_<ROLE>_PASSWORD
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,7 +84,30 @@ class Settings:
             moet_base_url=_env("MOET_BASE_URL"),
             moet_api_key=_env("MOET_API_KEY"),
             sis_drop_dir=_env("SIS_DROP_DIR"),
+            motcua_extract_from=_env("MOTCUA_EXTRACT_FROM"),
+            eoffice_extract_from=_env("EOFFICE_EXTRACT_FROM"),
+            moet_school_year=_env("MOET_SCHOOL_YEAR"),
+            task_retries=int(_env("EDUWH_TASK_RETRIES", "3")),
+            task_retry_delay_seconds=int(_env("EDUWH_TASK_RETRY_DELAY_SECONDS", "120")),
+            dbt_threads=int(_env("EDUWH_DBT_THREADS", "0")) or None,
+            alert_webhook=_env("EDUWH_ALERT_WEBHOOK"),
+            quality_yoy_band_pct=float(_env("EDUWH_QUALITY_YOY_BAND_PCT", "50")),
+            client_knobs={
+                f"{prefix}_{knob}": _env(f"{prefix}_{knob}")
+                for prefix in CLIENT_PREFIXES
+                for knob in CLIENT_KNOBS
+                if _env(f"{prefix}_{knob}")
+            },
+            role_passwords={
+                role: _env(role_password_variable(role))
+                for role in ROLES
+                if _env(role_password_variable(role))
+            },
         )
+
+    def client_knob(self, prefix: str, knob: str, default: float) -> float:
+        """A source client's knob (``MOTCUA_PAGE_SIZE`` ...), else its default."""
+        return float(self.client_knobs.get(f"{prefix}_{knob}") or default)
 
     @property
     def real_sources(self) -> bool:
@@ -112,6 +159,11 @@ class Settings:
                 with os.fdopen(fd, "w") as handle:
                     handle.write(secrets.token_hex(32))
         return key_file.read_text().strip()
+
+
+def role_password_variable(role: str) -> str:
+    """The setting of a warehouse role's password: WAREHOUSE_LOADER_PASSWORD ..."""
+    return f"WAREHOUSE_{role.removeprefix('eduwh_').upper()}_PASSWORD"
 
 
 def environment_command(name: str) -> str:

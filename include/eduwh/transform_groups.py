@@ -32,7 +32,7 @@ def manifest_path(settings: Settings) -> Path:
 
 def dbt_threads() -> int:
     """dbt's threads: the machine's cores (`EDUWH_DBT_THREADS` to override)."""
-    return int(os.environ.get("EDUWH_DBT_THREADS") or os.cpu_count() or 2)
+    return Settings.from_env().dbt_threads or os.cpu_count() or 2
 
 
 def dbt_build_group():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -42,13 +43,22 @@ def register_eoffice() -> None:
 
 @pytest.fixture
 def eoffice_env(monkeypatch):
-    """Point the e-Office settings (environment) at a running sandbox: call with it."""
+    """Settings pointed at a running sandbox's e-Office (and short client backoffs):
+    call it with the settings and the sandbox's URL."""
 
-    def point(base_url: str) -> None:
-        monkeypatch.setenv("EOFFICE_BASE_URL", base_url)
-        monkeypatch.setenv("EOFFICE_CLIENT_ID", "eduwh")
-        monkeypatch.setenv("EOFFICE_CLIENT_SECRET", "sandbox-secret")
+    def point(settings, base_url: str):
         monkeypatch.setenv("EOFFICE_BACKOFF_BASE", "0.01")
         monkeypatch.setenv("EOFFICE_BACKOFF_MAX", "0.05")
+        return sandbox_eoffice(settings, base_url)
 
     return point
+
+
+def sandbox_eoffice(settings, base_url: str):
+    """`settings` with e-Office at the sandbox's URL and the sandbox's client."""
+    return dataclasses.replace(
+        settings,
+        eoffice_base_url=base_url,
+        eoffice_client_id="eduwh",
+        eoffice_client_secret="sandbox-secret",
+    )

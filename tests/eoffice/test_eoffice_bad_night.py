@@ -20,7 +20,7 @@ from eduwh.load.eoffice import extract_from, extract_load
 from eduwh.sources import eoffice
 from eduwh_sandbox.eoffice_server import _local
 from tests.conftest import new_database
-from tests.eoffice.conftest import META, register_eoffice
+from tests.eoffice.conftest import META, register_eoffice, sandbox_eoffice
 
 WINDOW_END = datetime(2019, 12, 7)
 
@@ -33,9 +33,7 @@ def bad_night(eoffice_dataset, settings):
     folder, result = eoffice_dataset
     db = dataclasses.replace(new_database(settings), agency_code=META["agency"]["code"])
     with pytest.MonkeyPatch.context() as env, SandboxServer(folder, faults="bad-night") as server:
-        env.setenv("EOFFICE_BASE_URL", server.urls["eoffice"])
-        env.setenv("EOFFICE_CLIENT_ID", "eduwh")
-        env.setenv("EOFFICE_CLIENT_SECRET", "sandbox-secret")
+        db = sandbox_eoffice(db, server.urls["eoffice"])
         env.setenv("EOFFICE_BACKOFF_BASE", "0.01")  # our backoff; Retry-After is waited
         env.setenv("EOFFICE_BACKOFF_MAX", "0.05")
         started = time.monotonic()

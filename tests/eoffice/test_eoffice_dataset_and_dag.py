@@ -35,7 +35,7 @@ def test_dag_file_parses():
     spec = importlib.util.spec_from_file_location("eoffice_documents_dag", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    dag = module.eoffice_documents()
+    dag = module.dag
     assert dag.dag_id == "eoffice_documents"
     (task,) = dag.tasks
     assert task.pool == "eoffice"

@@ -94,7 +94,7 @@ def test_an_empty_package_is_quarantined_and_the_night_succeeds(
         assert answer.headers["Content-Type"].startswith("application/xml")
         app = server.apps["eoffice"]
         app.package_requests.clear()
-        eoffice_env(base)
+        db = eoffice_env(db, base)
         summary = extract_load(db, datetime(2019, 12, 7), run_id="test-empty-package")
 
     assert app.package_requests.count(empty) == 1  # answered once, not retried as a 5xx

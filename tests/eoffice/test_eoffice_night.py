@@ -16,7 +16,7 @@ import pytest
 from eduwh import warehouse
 from eduwh.load.eoffice import extract_load
 from eduwh.warehouse.dbt import run_dbt
-from tests.eoffice.conftest import META, register_eoffice
+from tests.eoffice.conftest import META, register_eoffice, sandbox_eoffice
 
 AS_OF = "2019-12-06"
 
@@ -44,9 +44,10 @@ def night(eoffice_dataset, settings, tmp_path_factory):
         "EOFFICE_BACKOFF_BASE": "0.01",
         "EOFFICE_BACKOFF_MAX": "0.05",
     }
-    saved = {k: os.environ.get(k) for k in [*env, "EOFFICE_BASE_URL"]}
+    saved = {k: os.environ.get(k) for k in env}
     with SandboxServer(folder) as server:
-        os.environ.update(env, EOFFICE_BASE_URL=server.urls["eoffice"])
+        os.environ.update(env)
+        db = sandbox_eoffice(db, server.urls["eoffice"])
         try:
             summary = extract_load(db, datetime(2019, 12, 7), run_id="test-night")
             again = extract_load(db, datetime(2019, 12, 7), run_id="test-night-again")

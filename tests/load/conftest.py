@@ -107,7 +107,6 @@ def fast_client_env(monkeypatch):
     monkeypatch.setenv("MOTCUA_BACKOFF_BASE", "0.01")
     monkeypatch.setenv("MOTCUA_BACKOFF_MAX", "0.05")
     monkeypatch.setenv("MOTCUA_READ_TIMEOUT", "5")
-    monkeypatch.setenv("MOTCUA_EXTRACT_FROM", "2019-01-01T00:00:00+07:00")
 
 
 @pytest.fixture
@@ -118,4 +117,5 @@ def stub_settings(fresh_settings, stub, fast_client_env):
         agency_code=AGENCY,
         motcua_client_id="eduwh",
         motcua_client_secret="stub-secret",
+        motcua_extract_from="2019-01-01T00:00:00+07:00",  # the stub's first window
     )

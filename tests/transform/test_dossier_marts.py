@@ -6,6 +6,7 @@ one `dbt run` of the report marts for a second as-of date.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from decimal import Decimal
@@ -14,6 +15,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
+from eduwh.settings import Settings
 from eduwh.warehouse.dbt import DbtError, dbt_environment, run_dbt
 
 from .conftest import land
@@ -227,7 +229,9 @@ def figures(settings, as_of: str) -> dict:
 
 def test_dbt_environment_comes_from_the_transformer_dsn(settings, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_TRANSFORMER_PASSWORD", "p@ss:word")
-    env = dbt_environment(settings)
+    configured = Settings.from_env()  # the setting, read as every process reads it
+    assert configured.role_passwords["eduwh_transformer"] == "p@ss:word"
+    env = dbt_environment(dataclasses.replace(settings, role_passwords=configured.role_passwords))
     assert env["WAREHOUSE_TRANSFORMER_USER"] == "eduwh_transformer"
     assert env["WAREHOUSE_TRANSFORMER_PASSWORD"] == "p@ss:word"
     assert env["WAREHOUSE_HOST"] == "127.0.0.1"

@@ -11,11 +11,10 @@ def ensure_landing_tables(settings: Settings) -> None:
     The configured agency is registered too, so it is in dim_agency even on a night
     whose sources all failed."""
     from eduwh import warehouse
-    from eduwh.load import eoffice, schools
+    from eduwh.load import ddl
     from eduwh.load.register import register_agency
 
     with warehouse.connect(settings, role="eduwh_loader", autocommit=True) as conn:
-        eoffice.ensure_tables(conn)  # meta.* and motcua's tables first, then its own
-        schools.ensure_tables(conn)
+        ddl.ensure_tables(conn)
         if settings.configured_agency is not None:
             register_agency(conn, settings.configured_agency)

@@ -12,6 +12,7 @@ A record given as JSON text already made is sent as is (escaped for COPY).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -46,8 +47,13 @@ def copy_text(text: str) -> str:
     return text
 
 
-def _copy_time(value: datetime | None) -> str:
-    return r"\N" if value is None else value.isoformat()
+def _copy_value(value: Any) -> str:
+    """A column that is the same for every row of a batch, in COPY's text format."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return copy_text(str(value))
 
 
 class RawCopy:
@@ -58,16 +64,20 @@ class RawCopy:
         batch_id: int,
         window_start: datetime | None,
         window_end: datetime | None,
+        constants: Mapping[str, Any] | None = None,
     ) -> None:
         schema, name = table.split(".")
+        constants = dict(constants or {})
+        columns = (*RAW_COLUMNS, *constants)
         self._statement = sql.SQL("copy {} ({}) from stdin").format(
-            sql.Identifier(schema, name), sql.SQL(", ").join(map(sql.Identifier, RAW_COLUMNS))
+            sql.Identifier(schema, name), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         self._cursor = conn.cursor()
         self._batch_id = batch_id
         self._window = (window_start, window_end)
         self._head = f"{int(batch_id)}\t"
-        self._tail = f"\t{_copy_time(window_start)}\t{_copy_time(window_end)}\n"
+        fixed = (window_start, window_end, *constants.values())
+        self._tail = "".join(f"\t{_copy_value(value)}" for value in fixed) + "\n"
         self._lines: list[str] = []
         self._context = None
         self._copy = None

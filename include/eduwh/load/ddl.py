@@ -1,14 +1,22 @@
-"""The landing tables (raw) and the bookkeeping tables (meta) — a contract with dbt.
+"""Every landing table (raw) and bookkeeping table (meta), in one place — a contract with dbt.
 
 Created idempotently by the loader role (``eduwh_loader`` owns raw and meta; the
-transformer role gets SELECT through the default privileges set at bootstrap).
+transformer role gets SELECT through the default privileges set at bootstrap), all of
+them by one :func:`ensure_tables` under one advisory lock, so a source that has not run
+yet still has its (empty) tables and the models reading them build.
 """
 
 from __future__ import annotations
 
 import psycopg
 
-RAW_TABLES = ("raw.motcua__thutuc", "raw.motcua__hoso")
+from eduwh.sources import csdl_moet, sis
+
+MOTCUA_TABLES = {"thutuc": "raw.motcua__thutuc", "hoso": "raw.motcua__hoso"}
+EOFFICE_VANBAN = "raw.eoffice__vanban"
+EOFFICE_HEADER = "raw.eoffice__edxml_header"
+MOET_TABLES = {kind: f"raw.csdl_moet__{kind}" for kind in csdl_moet.KINDS}
+SIS_TABLES = {vendor: f"raw.sis__{vendor}" for vendor in sis.VENDORS}
 
 _RAW = """
 create table if not exists {table} (
@@ -74,6 +82,62 @@ create table if not exists meta.quarantine (
 )""",
 ]
 
+# The tables of the school files carry the file (and a SIS delivery its stamp) per row.
+_RAW_MOET = """
+create table if not exists {table} (
+    batch_id bigint not null,
+    record_no integer not null,
+    file text not null,
+    record jsonb not null,
+    window_start timestamptz,
+    window_end timestamptz,
+    loaded_at timestamptz not null default now()
+)"""
+_RAW_SIS = """
+create table if not exists {table} (
+    batch_id bigint not null,
+    record_no integer not null,
+    file text not null,
+    delivered_at timestamptz not null,
+    record jsonb not null,
+    window_start timestamptz,
+    window_end timestamptz,
+    loaded_at timestamptz not null default now()
+)"""
+# The header facts of e-Office's edXML packages, one row per document package read.
+_EOFFICE_HEADER = f"""
+create table if not exists {EOFFICE_HEADER} (
+    batch_id bigint not null,
+    record_no integer not null,
+    document_id bigint not null,
+    facts jsonb not null,
+    window_start timestamptz,
+    window_end timestamptz,
+    loaded_at timestamptz not null default now()
+)"""
+# Which file versions landed (csdl.moet, SIS): the same bytes are never tried again.
+_LOADED_FILE = """
+create table if not exists meta.loaded_file (
+    loaded_file_id bigserial primary key,
+    source text not null,
+    entity text not null,
+    agency_code text,
+    file text not null,
+    school_code text,
+    school_year text,
+    term integer,
+    changed_at timestamptz,
+    sha256 text not null,
+    size_bytes bigint,
+    batch_id bigint not null,
+    status text not null check (status in ('loaded', 'quarantined')),
+    reason text,
+    columns jsonb,
+    rows_landed integer,
+    loaded_at timestamptz not null default now(),
+    unique (source, file, sha256)
+)"""
+
 _LOCK_KEY = 0x6564_7577_6864_6C  # serialises concurrent first-time DDL
 
 
@@ -83,11 +147,18 @@ def raw_table(table: str) -> str:
 
 
 def statements() -> list[str]:
-    return [raw_table(t) for t in RAW_TABLES] + _META
+    return [
+        *_META,
+        _LOADED_FILE,
+        *(raw_table(table) for table in (*MOTCUA_TABLES.values(), EOFFICE_VANBAN)),
+        _EOFFICE_HEADER,
+        *(_RAW_MOET.format(table=table) for table in MOET_TABLES.values()),
+        *(_RAW_SIS.format(table=table) for table in SIS_TABLES.values()),
+    ]
 
 
 def ensure_tables(conn: psycopg.Connection) -> None:
-    """Create the raw and meta tables if missing (own transaction, commits)."""
+    """Create every raw and meta table that is missing (own transaction, commits)."""
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
         for statement in statements():

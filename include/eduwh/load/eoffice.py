@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import uuid
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +32,7 @@ from psycopg import sql
 
 from eduwh import warehouse
 from eduwh.load import ddl, ledger, quarantine, watermark
-from eduwh.load.copy import RawCopy
+from eduwh.load.batch import Batch
 from eduwh.load.register import register_agency
 from eduwh.settings import Settings
 from eduwh.sources import edxml, eoffice
@@ -45,41 +43,25 @@ log = logging.getLogger(__name__)
 LOADER = "eduwh_loader"
 SOURCE = eoffice.SOURCE
 DEFAULT_EXTRACT_FROM = "2018-01-01T00:00:00+07:00"
-VANBAN = "raw.eoffice__vanban"
-HEADER = "raw.eoffice__edxml_header"
-RAW_TABLES = (VANBAN, HEADER)
-
-DDL = [
-    ddl.raw_table(VANBAN),
-    f"""create table if not exists {HEADER} (
-    batch_id bigint not null,
-    record_no integer not null,
-    document_id bigint not null,
-    facts jsonb not null,
-    window_start timestamptz,
-    window_end timestamptz,
-    loaded_at timestamptz not null default now()
-)""",
-]
-_LOCK_KEY = 0x656F_6666_6963_65  # serialises concurrent first-time DDL of these tables
-
-
-def ensure_tables(conn: psycopg.Connection) -> None:
-    """meta.* and motcua's raw tables (ddl.ensure_tables), then e-Office's raw tables."""
-    ddl.ensure_tables(conn)
-    with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-        for statement in DDL:
-            conn.execute(statement)
+VANBAN = ddl.EOFFICE_VANBAN
+HEADER = ddl.EOFFICE_HEADER
 
 
 def entity(kind: str) -> str:
     return f"vanban_{kind}"
 
 
-def extract_from() -> datetime:
-    value = os.environ.get("EOFFICE_EXTRACT_FROM") or DEFAULT_EXTRACT_FROM
+def extract_from(settings: Settings | None = None) -> datetime:
+    """``EOFFICE_EXTRACT_FROM``: where documents start when there is no watermark yet."""
+    settings = settings or Settings.from_env()
+    value = settings.eoffice_extract_from or DEFAULT_EXTRACT_FROM
     return eoffice.local(datetime.fromisoformat(value))
+
+
+def land_night(settings: Settings, night) -> dict:
+    """The eoffice_documents DAG's task (eduwh.orchestration.source_dag)."""
+    full_refresh = bool(night.params.get("full_refresh"))
+    return extract_load(settings, night.end, full_refresh=full_refresh, run_id=night.run_id)
 
 
 def extract_load(
@@ -110,7 +92,7 @@ def extract_load(
         warehouse.connect(settings, role=LOADER, autocommit=True) as book,
         warehouse.connect(settings, role=LOADER) as data,
     ):
-        ensure_tables(book)
+        ddl.ensure_tables(book)
         register_agency(book, agency)
         ledger.lock_source(book, SOURCE)
         summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
@@ -125,7 +107,7 @@ def extract_load(
             if start is not None:
                 window_start = eoffice.local(start)
             elif full_refresh or high_water is None:
-                window_start = extract_from()
+                window_start = extract_from(settings)
             else:
                 window_start = high_water
             if window_start >= window_end:
@@ -163,31 +145,6 @@ def extract_load(
     return summary
 
 
-class _HeaderCopy:
-    """COPY into raw.eoffice__edxml_header (its own columns, not the raw standard five)."""
-
-    COLUMNS = ("batch_id", "record_no", "document_id", "facts", "window_start", "window_end")
-
-    def __init__(self, conn: psycopg.Connection, batch_id: int, window: Window):
-        self._cursor = conn.cursor()
-        self._statement = sql.SQL("copy {} ({}) from stdin").format(
-            sql.Identifier("raw", "eoffice__edxml_header"),
-            sql.SQL(", ").join(map(sql.Identifier, self.COLUMNS)),
-        )
-        self._fixed = (window.start, window.end)
-        self._batch_id = batch_id
-        self.rows = 0
-
-    def write_all(self, rows: list[tuple[int, int, str]]) -> None:
-        if not rows:
-            return
-        with self._cursor.copy(self._statement) as copy:
-            for record_no, doc_id, facts in rows:
-                copy.write_row((self._batch_id, record_no, doc_id, facts, *self._fixed))
-                self.rows += 1
-        self._cursor.close()
-
-
 def _land(
     book: psycopg.Connection,
     data: psycopg.Connection,
@@ -198,23 +155,27 @@ def _land(
     run_id: str,
     landed_before: set[int],
 ) -> dict:
+    """One batch of one kind of document (eduwh.load.batch: all or nothing): the listing,
+    secret ones reduced first, then the header facts of the packages not read yet."""
     name = entity(kind)
-    batch_id = ledger.open_batch(book, SOURCE, name, window.start, window.end, run_id)
-    log.info("eoffice %s: batch %d, window %s", name, batch_id, window)
-    copy: RawCopy | None = None
-    try:
-        data.execute("savepoint window_read")
-        copy = RawCopy(data, VANBAN, batch_id, window.start, window.end).__enter__()
-        bad: list[quarantine.Quarantined] = []
+    with Batch(
+        book,
+        data,
+        source=SOURCE,
+        entity=name,
+        window=(window.start, window.end),
+        run_id=run_id,
+        quarantine_entity="vanban",
+    ) as batch:
+        log.info("eoffice %s: batch %d, window %s", name, batch.id, window)
+        copy = batch.copy(VANBAN)
         wanted: dict[int, tuple[int, dict]] = {}  # document id -> (record_no, listing row)
         record_no = reported = secret = 0
         for page in client.pages(eoffice.vanban_endpoint(kind, page_size), window=window):
             if page.restarts_window:  # the window changed while read: undo, read again
-                copy.__exit__(None, None, None)
-                copy = None
-                data.execute("rollback to savepoint window_read")
-                bad, wanted, record_no, secret = [], {}, 0, 0
-                copy = RawCopy(data, VANBAN, batch_id, window.start, window.end).__enter__()
+                batch.restart()
+                copy = batch.copy(VANBAN)
+                wanted, record_no, secret = {}, 0, 0
             reported = page.total
             for received in page.records:
                 record = eoffice.reduce_secret(received)  # first, before anything else
@@ -227,92 +188,91 @@ def _land(
                     if eoffice.wants_package(record):
                         wanted[record["id"]] = (record_no, record)
                 else:
-                    bad.append(
-                        quarantine.Quarantined(
-                            quarantine.record_text(record), problem.reason, problem.detail
-                        )
-                    )
-        copy.__exit__(None, None, None)
-        landed, copy = copy.rows, None
-
-        headers: list[tuple[int, int, str]] = []
-        bad_packages: list[quarantine.Quarantined] = []
-        skipped = 0
-        for doc_id, (number, record) in wanted.items():
-            if doc_id in landed_before:
-                skipped += 1
-                continue
-            try:
-                facts = eoffice.fetch_package(client, doc_id)
-            except edxml.MalformedPackage as error:
-                bad_packages.append(_package_problem(doc_id, record, error.reason, error.detail))
-                continue
-            except eoffice.PackageNotFound as error:
-                bad_packages.append(
-                    _package_problem(doc_id, record, eoffice.PACKAGE_MISSING, str(error))
-                )
-                continue
-            headers.append(
-                (
-                    number,
-                    doc_id,
-                    json.dumps(facts.to_dict(), ensure_ascii=False, separators=(",", ":")),
-                )
-            )
-        header_copy = _HeaderCopy(data, batch_id, window)
-        header_copy.write_all(headers)
-        quarantine.insert(data, batch_id, SOURCE, "vanban", bad)
-        quarantine.insert(data, batch_id, SOURCE, "edxml", bad_packages)
-        ledger.succeed(data, batch_id, reported=reported, landed=landed, quarantined=len(bad))
-        watermark.advance(data, SOURCE, name, window.end, batch_id)
-        data.commit()
-    except BaseException as error:
-        if copy is not None:
-            try:
-                copy.__exit__(type(error), error, error.__traceback__)
-            except Exception:
-                pass
-        try:
-            data.rollback()
-        except Exception:
-            pass
-        try:
-            ledger.fail(book, batch_id, f"{type(error).__name__}: {error}")
-        except Exception:
-            log.exception("eoffice %s: could not mark batch %d failed", name, batch_id)
-        raise
-    reasons = Counter(q.reason for q in bad)
-    package_reasons = Counter(q.reason for q in bad_packages)
+                    batch.reject(record, problem.reason, problem.detail)
+        landed = copy.rows
+        batch.close_copies()  # the listing is landed; the packages' headers come next
+        packages, skipped = _land_packages(batch, client, window, wanted, landed_before)
+        result = batch.succeed(reported=reported, landed=landed, watermark_to=window.end)
+    package_reasons = batch.reasons("edxml")
     log.info(
         "eoffice %s: batch %d succeeded: reported %d (%d secret, reduced), landed %d, "
         "quarantined %d %s; packages read %d, skipped %d, quarantined %d %s",
         name,
-        batch_id,
+        batch.id,
         reported,
         secret,
         landed,
-        len(bad),
-        dict(reasons),
-        header_copy.rows,
+        result["quarantined"],
+        result["quarantined_by_reason"],
+        packages,
         skipped,
-        len(bad_packages),
-        dict(package_reasons),
+        sum(package_reasons.values()),
+        package_reasons,
     )
     return {
-        "status": "succeeded",
-        "batch_id": batch_id,
-        "window_start": window.start.isoformat(),
-        "window_end": window.end.isoformat(),
-        "reported": reported,
-        "landed": landed,
-        "quarantined": len(bad),
-        "quarantined_by_reason": dict(reasons),
+        **result,
         "secret": secret,
-        "packages": header_copy.rows,
+        "packages": packages,
         "packages_skipped": skipped,
-        "packages_quarantined": len(bad_packages),
-        "packages_quarantined_by_reason": dict(package_reasons),
+        "packages_quarantined": sum(package_reasons.values()),
+        "packages_quarantined_by_reason": package_reasons,
     }
+
+
+def _land_packages(
+    batch: Batch,
+    client: RestClient,
+    window: Window,
+    wanted: dict[int, tuple[int, dict]],
+    landed_before: set[int],
+) -> tuple[int, int]:
+    """The header facts of each wanted document's edXML package, into HEADER; a package
+    that cannot be read is quarantined (entity ``edxml``). Returns (read, skipped)."""
+    headers: list[tuple[int, int, str]] = []
+    skipped = 0
+    for doc_id, (number, record) in wanted.items():
+        if doc_id in landed_before:
+            skipped += 1
+            continue
+        try:
+            facts = eoffice.fetch_package(client, doc_id)
+        except edxml.MalformedPackage as error:
+            batch.reject_other(
+                "edxml", _package_problem(doc_id, record, error.reason, error.detail)
+            )
+            continue
+        except eoffice.PackageNotFound as error:
+            batch.reject_other(
+                "edxml", _package_problem(doc_id, record, eoffice.PACKAGE_MISSING, str(error))
+            )
+            continue
+        headers.append(
+            (number, doc_id, json.dumps(facts.to_dict(), ensure_ascii=False, separators=(",", ":")))
+        )
+    _HeaderCopy(batch.data, batch.id, window).write_all(headers)
+    return len(headers), skipped
+
+
+class _HeaderCopy:
+    """COPY into raw.eoffice__edxml_header (its own columns, not the raw standard five)."""
+
+    COLUMNS = ("batch_id", "record_no", "document_id", "facts", "window_start", "window_end")
+
+    def __init__(self, conn: psycopg.Connection, batch_id: int, window: Window):
+        self._conn = conn
+        self._statement = sql.SQL("copy {} ({}) from stdin").format(
+            sql.Identifier(*HEADER.split(".")),
+            sql.SQL(", ").join(map(sql.Identifier, self.COLUMNS)),
+        )
+        self._fixed = (window.start, window.end)
+        self._batch_id = batch_id
+
+    def write_all(self, rows: list[tuple[int, int, str]]) -> None:
+        if not rows:
+            return
+        with self._conn.cursor() as cursor, cursor.copy(self._statement) as copy:
+            for record_no, doc_id, facts in rows:
+                copy.write_row((self._batch_id, record_no, doc_id, facts, *self._fixed))
 
 
 def _package_problem(doc_id: int, record: dict, reason: str, detail: str) -> quarantine.Quarantined:

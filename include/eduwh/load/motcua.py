@@ -17,9 +17,7 @@ Personal data (ChuHoSo, SoGiayToChuHoSo) is never logged: logs carry counts only
 from __future__ import annotations
 
 import logging
-import os
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,8 +25,8 @@ from typing import Any
 import psycopg
 
 from eduwh import warehouse
-from eduwh.load import ddl, ledger, quarantine, watermark
-from eduwh.load.copy import RawCopy
+from eduwh.load import ddl, ledger, watermark
+from eduwh.load.batch import Batch
 from eduwh.load.register import register_agency
 from eduwh.settings import Settings
 from eduwh.sources import motcua
@@ -39,13 +37,20 @@ log = logging.getLogger(__name__)
 LOADER = "eduwh_loader"
 SOURCE = motcua.SOURCE
 DEFAULT_EXTRACT_FROM = "2018-01-01T00:00:00+07:00"
-TABLES = {"thutuc": "raw.motcua__thutuc", "hoso": "raw.motcua__hoso"}
+TABLES = ddl.MOTCUA_TABLES
 
 
-def extract_from() -> datetime:
+def extract_from(settings: Settings | None = None) -> datetime:
     """``MOTCUA_EXTRACT_FROM``: where dossiers start when there is no watermark yet."""
-    value = os.environ.get("MOTCUA_EXTRACT_FROM") or DEFAULT_EXTRACT_FROM
+    settings = settings or Settings.from_env()
+    value = settings.motcua_extract_from or DEFAULT_EXTRACT_FROM
     return motcua.local(datetime.fromisoformat(value))
+
+
+def land_night(settings: Settings, night) -> dict:
+    """The motcua_dossiers DAG's task (eduwh.orchestration.source_dag)."""
+    full_refresh = bool(night.params.get("full_refresh"))
+    return extract_load(settings, night.end, full_refresh=full_refresh, run_id=night.run_id)
 
 
 def extract_load(
@@ -134,7 +139,7 @@ def extract_load(
         if start is not None:
             window_start = motcua.local(start)
         elif full_refresh or high_water is None:
-            window_start = extract_from()
+            window_start = extract_from(settings)
         else:
             window_start = high_water
         if window_start > window_end and start is not None:
@@ -182,26 +187,19 @@ def _land(
     on_restart: Callable[[], None] | None = None,
     advance_watermark: bool = False,
 ) -> dict:
-    """One batch: ledger ``running`` (committed), then one transaction with everything."""
-    window_start, window_end = batch_window
-    batch_id = ledger.open_batch(book, SOURCE, entity, window_start, window_end, run_id)
-    log.info("motcua %s: batch %d, window %s", entity, batch_id, window or "(catalogue)")
-    copy: RawCopy | None = None
-    try:
-        data.execute("savepoint window_read")
-        copy = RawCopy(data, TABLES[entity], batch_id, window_start, window_end).__enter__()
-        bad: list[quarantine.Quarantined] = []
-        record_no = 0
-        reported = 0
+    """One batch of one endpoint's pages (eduwh.load.batch: all or nothing)."""
+    with Batch(
+        book, data, source=SOURCE, entity=entity, window=batch_window, run_id=run_id
+    ) as batch:
+        log.info("motcua %s: batch %d, window %s", entity, batch.id, window or "(catalogue)")
+        copy = batch.copy(TABLES[entity])
+        record_no = reported = 0
         for page in client.pages(endpoint, window=window):
             if page.restarts_window:  # the window changed while read: undo, read again
-                copy.__exit__(None, None, None)
-                copy = None
-                data.execute("rollback to savepoint window_read")
-                bad, record_no = [], 0
+                batch.restart()
+                copy, record_no = batch.copy(TABLES[entity]), 0
                 if on_restart:
                     on_restart()
-                copy = RawCopy(data, TABLES[entity], batch_id, window_start, window_end).__enter__()
             reported = page.total
             texts = page.texts  # each record's JSON text as received: landed as is
             for number, record in enumerate(page.records):
@@ -212,51 +210,20 @@ def _land(
                     if on_landed:
                         on_landed(record)
                 else:
-                    bad.append(
-                        quarantine.Quarantined(
-                            quarantine.record_text(record), problem.reason, problem.detail
-                        )
-                    )
-        copy.__exit__(None, None, None)
-        landed, copy = copy.rows, None
-        new_bad = quarantine.insert(data, batch_id, SOURCE, entity, bad)
-        ledger.succeed(data, batch_id, reported=reported, landed=landed, quarantined=len(bad))
-        if advance_watermark:
-            watermark.advance(data, SOURCE, entity, window_end, batch_id)
-        data.commit()
-    except BaseException as error:
-        if copy is not None:
-            try:
-                copy.__exit__(type(error), error, error.__traceback__)
-            except Exception:  # the COPY is being abandoned anyway
-                pass
-        try:
-            data.rollback()
-        except Exception:
-            pass
-        try:
-            ledger.fail(book, batch_id, f"{type(error).__name__}: {error}")
-        except Exception:
-            log.exception("motcua %s: could not mark batch %d failed", entity, batch_id)
-        raise
-    reasons = Counter(q.reason for q in bad)
+                    batch.reject(record, problem.reason, problem.detail)
+        result = batch.succeed(
+            reported=reported,
+            landed=copy.rows,
+            watermark_to=batch_window[1] if advance_watermark else None,
+        )
     log.info(
         "motcua %s: batch %d succeeded: reported %d, landed %d, quarantined %d %s (%d new)",
         entity,
-        batch_id,
+        batch.id,
         reported,
-        landed,
-        len(bad),
-        dict(reasons),
-        new_bad,
+        result["landed"],
+        result["quarantined"],
+        result["quarantined_by_reason"],
+        batch.new_rejects,
     )
-    return {
-        "status": "succeeded",
-        "batch_id": batch_id,
-        "window_start": window_start.isoformat() if window_start else None,
-        "window_end": window_end.isoformat() if window_end else None,
-        "reported": reported,
-        "landed": landed,
-        "quarantined": len(bad),
-        "quarantined_by_reason": dict(reasons),
-    }
+    return result

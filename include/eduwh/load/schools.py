@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -41,10 +40,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from eduwh import warehouse
-from eduwh.load import ddl, ledger, quarantine
+from eduwh.load import ddl, ledger
+from eduwh.load.batch import Batch
 from eduwh.load.copy import record_json
 from eduwh.load.register import register_agency
 from eduwh.school_year import school_year_of
@@ -56,72 +55,13 @@ log = logging.getLogger(__name__)
 
 LOADER = "eduwh_loader"
 VN = timezone(timedelta(hours=7))
-MOET_TABLES = {kind: f"raw.csdl_moet__{kind}" for kind in csdl_moet.KINDS}
-SIS_TABLES = {vendor: f"raw.sis__{vendor}" for vendor in sis.VENDORS}
-
-_RAW_MOET = """
-create table if not exists {table} (
-    batch_id bigint not null,
-    record_no integer not null,
-    file text not null,
-    record jsonb not null,
-    window_start timestamptz,
-    window_end timestamptz,
-    loaded_at timestamptz not null default now()
-)"""
-_RAW_SIS = """
-create table if not exists {table} (
-    batch_id bigint not null,
-    record_no integer not null,
-    file text not null,
-    delivered_at timestamptz not null,
-    record jsonb not null,
-    window_start timestamptz,
-    window_end timestamptz,
-    loaded_at timestamptz not null default now()
-)"""
-_LOADED_FILE = """
-create table if not exists meta.loaded_file (
-    loaded_file_id bigserial primary key,
-    source text not null,
-    entity text not null,
-    agency_code text,
-    file text not null,
-    school_code text,
-    school_year text,
-    term integer,
-    changed_at timestamptz,
-    sha256 text not null,
-    size_bytes bigint,
-    batch_id bigint not null,
-    status text not null check (status in ('loaded', 'quarantined')),
-    reason text,
-    columns jsonb,
-    rows_landed integer,
-    loaded_at timestamptz not null default now(),
-    unique (source, file, sha256)
-)"""
-_LOCK_KEY = 0x7363_686F_6F6C_73  # "schools": serialises first-time DDL
-
-
-def statements() -> list[str]:
-    return (
-        [_RAW_MOET.format(table=t) for t in MOET_TABLES.values()]
-        + [_RAW_SIS.format(table=t) for t in SIS_TABLES.values()]
-        + [_LOADED_FILE]
-    )
-
-
-def ensure_tables(conn: psycopg.Connection) -> None:
-    ddl.ensure_tables(conn)  # meta.batch, meta.quarantine, ...
-    with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-        for statement in statements():
-            conn.execute(statement)
+MOET_TABLES = ddl.MOET_TABLES
+SIS_TABLES = ddl.SIS_TABLES
 
 
 def _setting(settings: Settings, attribute: str, env: str, default: str | None = None):
-    return getattr(settings, attribute, None) or os.environ.get(env) or default
+    """A source setting of `settings` (`env` is its variable, for the error messages)."""
+    return getattr(settings, attribute, None) or default
 
 
 @dataclass
@@ -155,87 +95,48 @@ def _landed(book: psycopg.Connection, source: str) -> set[tuple[str, str]]:
 def _land(
     book: psycopg.Connection, data: psycopg.Connection, item: FileToLand, run_id: str
 ) -> dict[str, Any]:
-    """One file, one batch: rows + loaded_file + ledger in one transaction; a bad file
-    goes to quarantine instead."""
-    batch_id = ledger.open_batch(book, item.source, item.entity, None, item.changed_at, run_id)
+    """One file, one batch (eduwh.load.batch): its rows, its meta.loaded_file row and the
+    ledger in one transaction; a file that cannot be read goes to quarantine instead."""
     sha = item.sha256
-    columns: dict[str, str] = {}
-    landed = 0
-    bad_rows: list[quarantine.Quarantined] = []
-    try:
+    constants = {"file": item.file}
+    if item.delivered_at is not None:
+        constants["delivered_at"] = item.delivered_at
+    with Batch(
+        book,
+        data,
+        source=item.source,
+        entity=item.entity,
+        window=(None, item.changed_at),
+        run_id=run_id,
+    ) as batch:
         try:
             table = item.read(item.data)
-            columns = table.columns
-            key = columns.get(item.key_column)
-            extra = ", delivered_at" if item.delivered_at is not None else ""
-            statement = sql.SQL(
-                "copy {} (batch_id, record_no, file"
-                + extra
-                + ", record, window_start, window_end) from stdin"
-            ).format(sql.Identifier(*item.table.split(".")))
-            with data.cursor() as cur, cur.copy(statement) as copy:
-                for record_no, record in enumerate(table.rows, 1):
-                    if key is not None and not str(record.get(key, "")).strip():
-                        bad_rows.append(
-                            quarantine.Quarantined(
-                                record_json(record),
-                                "missing_key",
-                                f"{item.file} row {record_no}: no {item.key_column}",
-                            )
-                        )
-                        continue
-                    row = [batch_id, record_no, item.file]
-                    if item.delivered_at is not None:
-                        row.append(item.delivered_at)
-                    row += [record_json(record), None, item.changed_at]
-                    copy.write_row(row)
-                    landed += 1
-        except BadFile as bad:
-            data.rollback()
-            problem = bad
-        else:
-            problem = None
-        if problem is not None:
+            key = table.columns.get(item.key_column)
+            copy = batch.copy(item.table, **constants)
+            for record_no, record in enumerate(table.rows, 1):
+                if key is not None and not str(record.get(key, "")).strip():
+                    detail = f"{item.file} row {record_no}: no {item.key_column}"
+                    batch.reject(record_json(record), "missing_key", detail)
+                else:
+                    copy.write(record_no, record_json(record))
+            landed = copy.rows
+        except BadFile as problem:
+            batch.restart()
             text = json.dumps(
                 {"file": item.file, "sha256": sha, "size": len(item.data)}, ensure_ascii=False
             )
-            quarantine.insert(
-                data,
-                batch_id,
-                item.source,
-                item.entity,
-                [quarantine.Quarantined(text, problem.reason, problem.detail)],
-            )
-            _record_file(data, item, sha, batch_id, "quarantined", problem.reason, None, 0)
-            ledger.succeed(data, batch_id, reported=1, landed=0, quarantined=1)
-            data.commit()
+            batch.reject(text, problem.reason, problem.detail)
+            _record_file(data, item, sha, batch.id, "quarantined", problem.reason, None, 0)
+            batch.succeed(reported=1, landed=0)
             log.warning("%s: %s quarantined: %s", item.source, item.file, problem.reason)
-            return {"status": "quarantined", "reason": problem.reason, "batch_id": batch_id}
-        quarantine.insert(data, batch_id, item.source, item.entity, bad_rows)
-        _record_file(data, item, sha, batch_id, "loaded", None, columns, landed)
-        ledger.succeed(
-            data,
-            batch_id,
-            reported=landed + len(bad_rows),
-            landed=landed,
-            quarantined=len(bad_rows),
-        )
-        data.commit()
-    except BaseException as error:
-        try:
-            data.rollback()
-        except Exception:
-            pass
-        try:
-            ledger.fail(book, batch_id, f"{type(error).__name__}: {error}")
-        except Exception:
-            log.exception("%s: could not mark batch %d failed", item.source, batch_id)
-        raise
+            return {"status": "quarantined", "reason": problem.reason, "batch_id": batch.id}
+        _record_file(data, item, sha, batch.id, "loaded", None, table.columns, landed)
+        batch.succeed(reported=landed + len(batch.rejected), landed=landed)
     return {
         "status": "loaded",
-        "batch_id": batch_id,
+        "batch_id": batch.id,
         "rows": landed,
-        "rows_quarantined": len(bad_rows),
+        "rows_quarantined": len(batch.rejected),
     }
 
 
@@ -303,6 +204,22 @@ def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------- csdl.moet
+def land_moet_night(settings: Settings, night) -> dict:
+    """The moet_school_db DAG's task (eduwh.orchestration.source_dag): the exports of the
+    school year asked for, else of the night's as-of day."""
+    year = night.params.get("school_year") or school_year_of(night.as_of)
+    summary = extract_load_moet(settings, school_year=year, run_id=night.run_id)
+    summary.pop("loaded", None)  # the file names: counts are enough in XCom
+    return summary
+
+
+def land_sis_night(settings: Settings, night) -> dict:
+    """The sis_exports DAG's task: the deliveries dropped before the night's end."""
+    summary = load_sis(settings, until=night.end, run_id=night.run_id)
+    summary.pop("loaded", None)
+    return summary
+
+
 def extract_load_moet(
     settings: Settings,
     *,
@@ -320,7 +237,7 @@ def extract_load_moet(
         raise ValueError("MOET_BASE_URL is not set (no csdl.moet to extract from)")
     agency = settings.agency
     department_code = department_code or agency.moet_department_code
-    school_year = school_year or os.environ.get("MOET_SCHOOL_YEAR") or current_school_year()
+    school_year = school_year or settings.moet_school_year or current_school_year()
     run_id = run_id or f"moet-{uuid.uuid4().hex[:12]}"
     source = csdl_moet.SOURCE
     summary = _summary(source, run_id)
@@ -331,7 +248,7 @@ def extract_load_moet(
         warehouse.connect(settings, role=LOADER, autocommit=True) as book,
         warehouse.connect(settings, role=LOADER) as data,
     ):
-        ensure_tables(book)
+        ddl.ensure_tables(book)
         register_agency(book, agency)
         ledger.lock_source(book, source)
         summary["abandoned"] = ledger.abandon_stale(book, source)
@@ -419,7 +336,7 @@ def load_sis(
         warehouse.connect(settings, role=LOADER, autocommit=True) as book,
         warehouse.connect(settings, role=LOADER) as data,
     ):
-        ensure_tables(book)
+        ddl.ensure_tables(book)
         register_agency(book, agency)
         ledger.lock_source(book, source)
         summary["abandoned"] = ledger.abandon_stale(book, source)
@@ -485,4 +402,4 @@ def _bad_name(data: bytes) -> Table:
     raise BadFile("bad_file_name", "not {ma_truong}_{nam_hoc}_HK{1|2}_{yyyyMMddHHmm}")
 
 
-__all__ = ["canonical", "current_school_year", "ensure_tables", "extract_load_moet", "load_sis"]
+__all__ = ["canonical", "current_school_year", "extract_load_moet", "load_sis"]

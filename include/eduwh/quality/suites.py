@@ -12,10 +12,11 @@ fails the checkpoint.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import great_expectations.expectations as gxe
+
+from eduwh.settings import Settings
 
 CRITICAL, WARNING = "critical", "warning"
 
@@ -25,7 +26,7 @@ DEFAULT_YOY_BAND_PCT = 50.0
 
 
 def yoy_band_pct() -> float:
-    return float(os.environ.get("EDUWH_QUALITY_YOY_BAND_PCT") or DEFAULT_YOY_BAND_PCT)
+    return Settings.from_env().quality_yoy_band_pct
 
 
 @dataclass(frozen=True)

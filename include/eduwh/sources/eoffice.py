@@ -13,7 +13,6 @@ before raw, before quarantine, before any log line. Their packages are never fet
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -77,19 +76,9 @@ def package_path(doc_id: int) -> str:
 
 
 # -- settings ---------------------------------------------------------------------------
-def _env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value if value else default
-
-
 def connection(settings: Any) -> tuple[str | None, str, str | None]:
-    """(base URL, client id, client secret): ``Settings`` fields when it has them
-    (``eoffice_base_url`` ...), else the environment (``EOFFICE_BASE_URL`` ...)."""
-    return (
-        getattr(settings, "eoffice_base_url", None) or _env("EOFFICE_BASE_URL"),
-        getattr(settings, "eoffice_client_id", None) or _env("EOFFICE_CLIENT_ID", "eduwh"),
-        getattr(settings, "eoffice_client_secret", None) or _env("EOFFICE_CLIENT_SECRET"),
-    )
+    """(base URL, client id, client secret) of e-Office, from the settings."""
+    return settings.eoffice_base_url, settings.eoffice_client_id, settings.eoffice_client_secret
 
 
 def client_options() -> dict[str, Any]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -382,12 +381,15 @@ class RestClient:
 
 
 def client_options(prefix: str, *, page_size: int, read_timeout: float) -> dict[str, Any]:
-    """A source's client knobs from the environment (``<PREFIX>_PAGE_SIZE``,
+    """A source's client knobs from the settings (``<PREFIX>_PAGE_SIZE``,
     ``_MAX_ATTEMPTS``, ``_BACKOFF_BASE``, ``_BACKOFF_MAX``, ``_CONNECT_TIMEOUT``,
     ``_READ_TIMEOUT``), with the given defaults."""
+    from eduwh.settings import Settings
+
+    settings = Settings.from_env()
 
     def knob(name: str, default: float) -> float:
-        return float(os.environ.get(f"{prefix}_{name}") or default)
+        return settings.client_knob(prefix, name, default)
 
     return {
         "page_size": int(knob("PAGE_SIZE", page_size)),

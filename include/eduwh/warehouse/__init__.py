@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 
-from eduwh.settings import ROLES, Settings
+from eduwh.settings import ROLES, Settings, role_password_variable
 from eduwh.warehouse.bootstrap import bootstrap
 from eduwh.warehouse.embedded import EmbeddedServer, WarehouseError
 from eduwh.warehouse.secret_files import protect, read_or_create
@@ -49,15 +49,13 @@ def admin_dsn(settings: Settings) -> str:
     return settings.warehouse_dsn or server(settings).dsn()
 
 
-def _password_variable(role: str) -> str:
-    return f"WAREHOUSE_{role.removeprefix('eduwh_').upper()}_PASSWORD"
-
-
 def role_password(settings: Settings, role: str) -> str | None:
-    """The role's password: `WAREHOUSE_<ROLE>_PASSWORD` when set; else, for the embedded
-    server, the one generated into the state folder; else none (an external server's
-    own authentication: trust, peer, ~/.pgpass ...)."""
-    configured = os.environ.get(_password_variable(role))
+    """The role's password: `WAREHOUSE_<ROLE>_PASSWORD` when set (in these settings, or
+    since they were read: `ensure` hands the embedded server's passwords on to the
+    processes this one starts, which may be given its DSN and another state folder);
+    else, for the embedded server, the one generated into the state folder; else none
+    (an external server's own authentication: trust, peer, ~/.pgpass ...)."""
+    configured = settings.role_passwords.get(role) or Settings.from_env().role_passwords.get(role)
     if configured:
         return configured
     if settings.embedded:
@@ -102,8 +100,8 @@ def ensure(settings: Settings) -> str:
         # DSN with its password) and a state folder of their own: they need the roles'
         # passwords as settings, exactly as with any external server.
         for role, password in passwords.items():
-            if password and not os.environ.get(_password_variable(role)):
-                os.environ[_password_variable(role)] = password
+            if password and role not in settings.role_passwords:
+                os.environ[role_password_variable(role)] = password
     if secrets_dir(settings).exists():
         protect(secrets_dir(settings))
     return message

@@ -11,7 +11,6 @@ statistics view.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 import psycopg
@@ -29,11 +28,8 @@ SCHEMA_OWNERS = {
 }
 
 
-def bootstrap(admin_dsn: str, passwords: Mapping[str, str | None] | None = None) -> None:
-    """`passwords`: each role's password (None: leave it as it is); by default the
-    `WAREHOUSE_<ROLE>_PASSWORD` settings."""
-    if passwords is None:
-        passwords = {role: _configured_password(role) for role in (LOADER, TRANSFORMER, READER)}
+def bootstrap(admin_dsn: str, passwords: Mapping[str, str | None]) -> None:
+    """`passwords`: each role's password (None: leave it as it is)."""
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         database = conn.info.dbname
         for role in (LOADER, TRANSFORMER, READER):
@@ -60,10 +56,6 @@ def bootstrap(admin_dsn: str, passwords: Mapping[str, str | None] | None = None)
         conn.execute(sql.SQL("revoke create on schema public from public"))
         _grant_reads(conn, ["raw", "meta"], grantee=TRANSFORMER, creators=[LOADER])
         _grant_reads(conn, ["marts"], grantee=READER, creators=[TRANSFORMER])
-
-
-def _configured_password(role: str) -> str | None:
-    return os.environ.get(f"WAREHOUSE_{role.removeprefix('eduwh_').upper()}_PASSWORD") or None
 
 
 def _ensure_role(conn: psycopg.Connection, role: str, password: str | None) -> None:
