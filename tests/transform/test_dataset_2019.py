@@ -148,3 +148,16 @@ def test_no_applicant_name_or_identity_number_past_raw(built_2019, dataset):
                 secrets.add(record[field])
     assert len(secrets) > 100
     assert_no_secret_in_models(built_2019, secrets)
+
+
+def test_the_python_school_year_is_the_one_of_dim_date(built_2019):
+    """dim_date.school_year is the school year's one definition; a night that must ask
+    csdl.moet for a school year before any model is built (eduwh.school_year) agrees
+    with it on every day of the calendar."""
+    from eduwh.school_year import school_year_of
+
+    with warehouse.connect(built_2019, "eduwh_reader") as conn:
+        days = conn.execute("select date_day, school_year from marts.dim_date").fetchall()
+    assert len(days) > 365 * 10
+    disagree = [(day, year) for day, year in days if school_year_of(day) != year]
+    assert disagree == []

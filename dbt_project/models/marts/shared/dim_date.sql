@@ -30,5 +30,11 @@ select
     ])[extract(isodow from date_day)::int] as day_name_vi,
     extract(isoyear from date_day)::int as iso_year,
     extract(week from date_day)::int as iso_week,
-    extract(isodow from date_day) in (6, 7) as is_weekend
+    extract(isodow from date_day) in (6, 7) as is_weekend,
+    -- The school year starts on 1 September: August still belongs to the ending year.
+    case
+        when extract(month from date_day) >= 9
+            then extract(year from date_day)::int || '-' || extract(year from date_day)::int + 1
+        else extract(year from date_day)::int - 1 || '-' || extract(year from date_day)::int
+    end as school_year
 from days
