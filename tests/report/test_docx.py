@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Twips
 
 from eduwh import warehouse
+from eduwh.report import document as document_module
 from eduwh.report.chart_data import chart_data
 from eduwh.report.figures import appendix_tables
 from eduwh.report.render import fmt_number, fmt_pct, load_template, render
@@ -256,7 +257,20 @@ def test_page_numbers_at_the_top_from_page_two(report):
 # --- Decision 766 in part three ---------------------------------------------------------
 
 
-def test_without_766_figures_part_three_says_so(figures_2019, tmp_path):
+def test_the_2019_report_states_no_766_indicator(built, dataset, tmp_path):
+    """Decision 766 scores from 2022: the 2019 report stays the one the Department sent,
+    although the marts compute the indicators its records allow (read here)."""
+    figures = figures_of(built, dataset)
+    assert figures["indicators_766"]["2.1"]["denominator"]  # rpt_indicators_766 has 2019
+    appendix = appendix_tables(built, YEAR, AS_OF)
+    path = render(figures, {}, tmp_path, "docx", False, appendix)
+    body = " ".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "(chỉ số 2.1)" not in body and "766/QĐ-TTg" not in body
+    assert "Biểu 06" in body or "PHỤ LỤC" in body.upper()  # the appendix is still there
+
+
+def test_without_766_figures_part_three_says_so(figures_2019, tmp_path, monkeypatch):
+    monkeypatch.setattr(document_module, "DECISION_766_FIRST_YEAR", YEAR)  # a scored year
     figures_2019.pop("indicators_766", None)  # a warehouse without the one-stop portal
     document = docx.Document(str(render(figures_2019, {}, tmp_path, "docx", unchecked=False)))
     body = [p.text for p in document.paragraphs]
@@ -273,10 +287,14 @@ def test_without_766_figures_part_three_says_so(figures_2019, tmp_path):
 
 @pytest.fixture(scope="module")
 def from_marts(built, dataset, tmp_path_factory):
+    """The DOCX of the 2019 warehouse, as if Decision 766 scored 2019 (the marts compute
+    the indicators its records allow), so that part three and the appendix state them."""
     figures = figures_of(built, dataset)
-    charts = chart_data(built, YEAR, AS_OF)
-    appendix = appendix_tables(built, YEAR, AS_OF)
-    path = render(figures, charts, tmp_path_factory.mktemp("docx"), "docx", False, appendix)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document_module, "DECISION_766_FIRST_YEAR", YEAR)
+        charts = chart_data(built, YEAR, AS_OF)
+        appendix = appendix_tables(built, YEAR, AS_OF)
+        path = render(figures, charts, tmp_path_factory.mktemp("docx"), "docx", False, appendix)
     return {"figures": figures, "charts": charts, "document": docx.Document(str(path))}
 
 

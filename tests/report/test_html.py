@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from eduwh import warehouse
-from eduwh.report import chart_data as chart_data_module
+from eduwh.report import document as document_module
 from eduwh.report import lineage
 from eduwh.report.chart_data import chart_data
 from eduwh.report.render import render
@@ -275,7 +275,7 @@ def test_indicator_page_shows_each_month_against_its_threshold(
 ):
     """The page of Decision 766 from rpt_indicators_766: the 2019 warehouse computes the
     indicators the portal's fields allow; shown here as if the year were scored."""
-    monkeypatch.setattr(chart_data_module, "DECISION_766_FIRST_YEAR", YEAR)
+    monkeypatch.setattr(document_module, "DECISION_766_FIRST_YEAR", YEAR)
     charts = chart_data(built, YEAR, AS_OF)
     months = charts["indicators_766_months"]
     with warehouse.connect(built, "eduwh_reader") as conn:

@@ -19,13 +19,11 @@ from __future__ import annotations
 from datetime import date
 
 from eduwh import warehouse
+from eduwh.report.document import states_766
 from eduwh.school_year import school_year_of
 from eduwh.settings import Settings
 
 READER = "eduwh_reader"
-# Decision 766/QĐ-TTg (23 June 2022) scores agencies from 2022 on: for an earlier report
-# year the marts can compute some indicators, but the year has no 766 figures to show.
-DECISION_766_FIRST_YEAR = 2022
 # Labels of the marts' codes on the charts (presentation only).
 CATEGORY_LABELS = {
     "dossiers_by_month": {str(m): f"T{m}" for m in range(1, 13)},
@@ -105,7 +103,7 @@ def indicators_766_months(conn, agency: str, year: int, as_of: date) -> list[dic
     [{"indicator_id", "indicator_name", "unit", "threshold", "months": [{"period_label",
     "numerator", "denominator", "rate", "passed"}]}]; `passed` is None without a
     threshold or a rate. None when the mart has no month of the year."""
-    if year < DECISION_766_FIRST_YEAR or not _exists(conn, "rpt_indicators_766"):
+    if not states_766(year) or not _exists(conn, "rpt_indicators_766"):
         return None
     rows = conn.execute(
         "select indicator_id, indicator_name, unit, threshold, period_label, numerator,"

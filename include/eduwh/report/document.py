@@ -10,6 +10,15 @@ from typing import Any
 from eduwh.settings import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "include" / "report_templates"
+# Decision 766/QĐ-TTg (23 June 2022) scores agencies from 2022 on. The marts compute its
+# indicators for any year the records allow; the report of an earlier year states none of
+# them (it stays the report the Department sent). The one rule, for the DOCX and the HTML.
+DECISION_766_FIRST_YEAR = 2022
+
+
+def states_766(year: int) -> bool:
+    """Whether the report of `year` states the Decision 766 indicators."""
+    return year >= DECISION_766_FIRST_YEAR
 
 
 def nfc(text: Any) -> str:

@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 from eduwh.agency import province_of
-from eduwh.report.document import TEMPLATES_DIR, Block, Document, nfc
+from eduwh.report.document import TEMPLATES_DIR, Block, Document, nfc, states_766
 
 TEXT_TEMPLATE = TEMPLATES_DIR / "bao_cao_ung_dung_cntt.yaml"
 MISSING = "…"  # a figure the warehouse does not have yet
@@ -111,12 +111,15 @@ def _context(figures: dict) -> dict:
     indicators = {
         key: Figures(value or {}) for key, value in (figures.get("indicators_766") or {}).items()
     }
+    year = int(figures["year"])
     return {
         "i766": indicators,
-        # The year has Decision 766 figures when the mart has its rows (the one-stop
-        # portal landed); an indicator with nothing to count has denominator 0.
-        "has_766": any(value.denominator is not None for value in indicators.values()),
-        "year": int(figures["year"]),
+        # A year Decision 766 scores (states_766) has its figures when the mart has its
+        # rows (the one-stop portal landed); an indicator with nothing to count has 0.
+        "scored_766": states_766(year),
+        "has_766": states_766(year)
+        and any(value.denominator is not None for value in indicators.values()),
+        "year": year,
         "as_of": as_of,
         "report_date": as_of,
         "agency": _agency(figures.get("agency") or {}),
@@ -152,15 +155,15 @@ def _plan_rows(figures: dict, charts: dict, plan_code: str) -> list[list[str]]:
     ]
 
 
-def _appendix(template: dict, appendix: dict, fill) -> list[Block]:
-    """The appendix ("Phụ lục"): Biểu 06 per field and the year's Decision 766
-    indicators, each a table of the mart's rows with the template's column titles, or
-    the template's sentence saying the warehouse has none."""
+def _appendix(template: dict, appendix: dict, fill, year: int) -> list[Block]:
+    """The appendix ("Phụ lục"): Biểu 06 per field and, for a year Decision 766 scores,
+    its indicators; each a table of the mart's rows with the template's column titles,
+    or the template's sentence saying the warehouse has none."""
     text = template["appendix"]
     blocks = [
         Block("part", lines=[fill(line) for line in text["title"]], appendix=True),
     ]
-    for key in ("bieu_06", "indicators_766"):
+    for key in ("bieu_06", "indicators_766") if states_766(year) else ("bieu_06",):
         table = text[key]
         blocks.append(Block("subheading", text=fill(table["heading"]), appendix=True))
         rows = appendix.get(key) or []
@@ -264,7 +267,7 @@ def build_document(
         else:
             raise ValueError(f"report template: unknown block {item!r}")
     if appendix is not None:
-        blocks.extend(_appendix(template, appendix, fill))
+        blocks.extend(_appendix(template, appendix, fill, context["year"]))
     header = {key: fill(value) for key, value in template["header"].items()}
     return Document(
         header=header,
