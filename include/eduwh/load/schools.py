@@ -120,6 +120,7 @@ def _land(
                 else:
                     copy.write(record_no, record_json(record))
             landed = copy.rows
+            batch.close_copies()  # the rows are in; the file's own row comes next
         except BadFile as problem:
             batch.restart()
             text = json.dumps(
