@@ -456,9 +456,7 @@ def _signature(doc, document: Document, total: int) -> None:
     _keep_row_on_one_page(table.rows[0])
 
 
-def _blocks(
-    doc, document: Document, blocks: list[Block], charts: dict, table_pt: float
-) -> None:
+def _blocks(doc, document: Document, blocks: list[Block], charts: dict, table_pt: float) -> None:
     total = text_width(doc.sections[-1])
     center = WD_ALIGN_PARAGRAPH.CENTER
     for block in blocks:
@@ -531,4 +529,3 @@ def write_docx(document: Document, path: Path, charts: dict | None = None) -> Pa
     path = Path(path)
     doc.save(str(path))
     return path
-

@@ -234,9 +234,7 @@ def appendix_tables(settings: Settings, year: int, as_of: date) -> dict:
 
 def _dicts(cursor) -> list[dict]:
     names = [column.name for column in cursor.description]
-    return [
-        {name: _plain(value) for name, value in zip(names, row, strict=True)} for row in cursor
-    ]
+    return [{name: _plain(value) for name, value in zip(names, row, strict=True)} for row in cursor]
 
 
 def _landed_sources(conn) -> set[str]:
