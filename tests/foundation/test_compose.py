@@ -40,10 +40,14 @@ def test_project_folders_are_mounted_into_airflow():
     mounts = {volume.split(":")[1] for volume in SERVICES["airflow-worker"]["volumes"]}
     assert {
         "/opt/airflow/dags",
-        "/opt/airflow/include",
+        "/opt/airflow/include/eduwh",
+        "/opt/airflow/include/report_templates",
         "/opt/airflow/plugins",
         "/opt/airflow/dbt_project",
     } <= mounts
+    # The stand-ins and generators are not shipped to the workers (issue 12).
+    assert not any("eduwh_sandbox" in volume for volume in SERVICES["airflow-worker"]["volumes"])
+    assert "/opt/airflow/include" not in mounts
 
 
 def test_databases_redis_and_bi_are_there():
