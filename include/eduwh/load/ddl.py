@@ -67,6 +67,16 @@ create table if not exists meta.agency (
     registered_at timestamptz not null default now()
 )""",
     "alter table meta.agency add column if not exists province_name text",
+    # The register's facts of each agency (contracts/agencies.md; eduwh.load.register):
+    # dim_agency's validity, successor and province code, int_report_universe's rule.
+    "alter table meta.agency add column if not exists province_code text",
+    "alter table meta.agency add column if not exists valid_from date",
+    "alter table meta.agency add column if not exists valid_to date",
+    "alter table meta.agency add column if not exists successor_code text",
+    # Which source instance (the register's settings prefix, e.g. MOTCUA_KT) a batch came
+    # from: a record two instances return keeps which one sent it.
+    "alter table meta.batch add column if not exists source_instance text"
+    " default nullif(current_setting('eduwh.source_instance', true), '')",
     """
 create table if not exists meta.quarantine (
     quarantine_id bigserial primary key,
