@@ -36,6 +36,13 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _port(name: str, default: int) -> int:
+    value = _env(name, str(default))
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise UserError(f"{name}={value!r} is not a port number")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -64,6 +71,8 @@ class Settings:
     quality_yoy_band_pct: float = 50.0  # year-over-year movement raised as a warning
     client_knobs: Mapping[str, str] = field(default_factory=dict)
     role_passwords: Mapping[str, str] = field(default_factory=dict)  # WAREHOUSE_<ROLE>_PASSWORD
+    airflow_port: int = 8080  # `eduwh cluster`: the api-server on 127.0.0.1
+    redis_port: int = 6380  # `eduwh cluster`: the Celery broker on 127.0.0.1
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -103,6 +112,8 @@ class Settings:
                 for role in ROLES
                 if _env(role_password_variable(role))
             },
+            airflow_port=_port("EDUWH_AIRFLOW_PORT", 8080),
+            redis_port=_port("EDUWH_REDIS_PORT", 6380),
         )
 
     def client_knob(self, prefix: str, knob: str, default: float) -> float:

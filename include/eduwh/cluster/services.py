@@ -115,7 +115,10 @@ def up(
         (folder / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
     echo(f"warehouse: {warehouse.ensure(settings)}")
     setup(settings)  # the dbt manifest the DAG processor renders the warehouse DAG from
-    ports = Ports(api=_port("EDUWH_AIRFLOW_PORT", 8080), redis=_port("EDUWH_REDIS_PORT", 6380))
+    ports = Ports(
+        api=_free(settings.airflow_port, "EDUWH_AIRFLOW_PORT"),
+        redis=_free(settings.redis_port, "EDUWH_REDIS_PORT"),
+    )
     env = cluster_environment(
         settings, ports, metadata_database(settings), _secret(settings, "airflow-jwt")
     )
@@ -221,12 +224,8 @@ def _warehouse_passwords() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name.startswith("WAREHOUSE_")}
 
 
-def _port(variable: str, default: int) -> int:
-    value = os.environ.get(variable) or str(default)
-    try:
-        port = int(value)
-    except ValueError:
-        raise UserError(f"{variable}={value!r} is not a port number") from None
+def _free(port: int, variable: str) -> int:
+    """`port` (the setting `variable`), or a one-line error when it is taken."""
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise UserError(f"port {port} on 127.0.0.1 is in use: set {variable} to a free one")
