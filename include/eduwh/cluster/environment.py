@@ -86,8 +86,7 @@ def placed_environment(settings: Settings, ports: Ports, metadata_dsn: str, jwt:
             "postgresql://", "postgresql+psycopg://", 1
         ),
         "AIRFLOW__CELERY__BROKER_URL": redis,
-        # task states in Redis too: the locked provider cannot decode a failed task's
-        # result from Celery 5.7's database backend (its scheduler loop crashes)
+        # task states in Redis too: the broker already there, no load on the metadata
         "AIRFLOW__CELERY__RESULT_BACKEND": f"redis://127.0.0.1:{ports.redis}/1",
         "AIRFLOW__API_AUTH__JWT_SECRET": jwt,
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "logs"),

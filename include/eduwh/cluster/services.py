@@ -32,7 +32,7 @@ from eduwh.errors import UserError
 from eduwh.ops import group_members
 from eduwh.settings import Settings
 
-AIRFLOW = (sys.executable, "-m", "eduwh.cluster.airflow_cli")  # see airflow_cli.py: why
+AIRFLOW = (sys.executable, "-m", "airflow")  # this environment's, PATH or not
 AIRFLOW_SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
 # `down` stops in this order: no new task is taken, the running ones finish (Celery's
 # warm shutdown), then the scheduler, ..., and last what the tasks talk to.
