@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
-from eduwh.orchestration import ANY_SOURCE_LANDED, DEFAULT_ARGS, START_DATE
+from eduwh.orchestration import ANY_SOURCE_LANDED, DEFAULT_ARGS, START_DATE, run_moment
 from eduwh.transform_groups import dbt_build_group
 
 
@@ -21,6 +21,7 @@ from eduwh.transform_groups import dbt_build_group
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    user_defined_macros={"run_moment": run_moment},  # the dbt build's night (report_night)
     tags=["eduwh", "warehouse"],
     doc_md=__doc__,
 )
@@ -47,14 +48,14 @@ def eduwh_warehouse():
         return {"run_id": outcome.run_id, "warnings": outcome.warnings}
 
     @task
-    def publish_report(logical_date=None, dag_run=None) -> str:
+    def publish_report(dag_run=None, triggering_asset_events=None) -> str:
         """JSON, DOCX and HTML of the night's as-of date, swapped in atomically."""
         from eduwh.orchestration import night_as_of
         from eduwh.report.figures import build_as_of_date
         from eduwh.report.publish import publish_latest
         from eduwh.settings import Settings
 
-        night = night_as_of(logical_date, getattr(dag_run, "run_after", None))
+        night = night_as_of(run_moment(dag_run, triggering_asset_events))
         return str(publish_latest(Settings.from_env(), build_as_of_date(night)))
 
     @task

@@ -114,6 +114,21 @@ def night_as_of(logical_date: datetime | None, run_after: datetime | None = None
     return (night_end(when) - timedelta(days=1)).date()
 
 
+def run_moment(dag_run, triggering_asset_events=None) -> datetime:
+    """The moment a run's night is of: its logical date; an Asset-triggered run has none,
+    so the latest logical date of the source runs whose Asset events triggered it (the
+    scheduler's night reports the sources' night, not the hour it ran); else run_after."""
+    if dag_run.logical_date is not None:
+        return dag_run.logical_date
+    sources = [
+        event.source_dag_run.logical_date
+        for events in (triggering_asset_events or {}).values()
+        for event in events
+        if event.source_dag_run is not None and event.source_dag_run.logical_date is not None
+    ]
+    return max(sources, default=None) or dag_run.run_after
+
+
 def json_safe(value):
     """What a task returns goes to XCom as JSON: datetimes become ISO strings."""
     if isinstance(value, dict):
@@ -166,7 +181,7 @@ def source_dag(
 
     @dag(
         dag_id=dag_id,
-        schedule=NIGHTLY,
+        schedule=NIGHTLY if Settings.from_env().source_schedule == "nightly" else None,
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,

@@ -43,6 +43,14 @@ def _port(name: str, default: int) -> int:
     return int(value)
 
 
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """The setting `name`, one of `allowed` (the first when unset)."""
+    value = _env(name, allowed[0])
+    if value not in allowed:
+        raise UserError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -73,6 +81,9 @@ class Settings:
     role_passwords: Mapping[str, str] = field(default_factory=dict)  # WAREHOUSE_<ROLE>_PASSWORD
     airflow_port: int = 8080  # `eduwh cluster`: the api-server on 127.0.0.1
     redis_port: int = 6380  # `eduwh cluster`: the Celery broker on 127.0.0.1
+    # "nightly": the source DAGs' cron; "none": they run only when triggered (a cluster
+    # serving a sandbox data set, whose clock stands still at the data set's night)
+    source_schedule: str = "nightly"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -114,6 +125,7 @@ class Settings:
             },
             airflow_port=_port("EDUWH_AIRFLOW_PORT", 8080),
             redis_port=_port("EDUWH_REDIS_PORT", 6380),
+            source_schedule=_choice("EDUWH_SOURCE_SCHEDULE", ("nightly", "none")),
         )
 
     def client_knob(self, prefix: str, knob: str, default: float) -> float:

@@ -8,7 +8,7 @@ finds its node's result on its first look, and the same DAG runs under `dag.test
 which runs one task at a time, as under the scheduler.
 
 The night's as-of date reaches dbt as a var of the run (`report_night`: the run's
-logical date, or its run_after for an Asset-triggered run), rendered by Airflow.
+logical date, or its source runs' for an Asset-triggered run), rendered by Airflow.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from eduwh.settings import PROJECT_ROOT, Settings
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 GROUP_ID = "dbt"
-# The run's moment, for dbt's `report_as_of_dates` macro (the day before its local date).
-NIGHT_VAR = "{{ (logical_date or dag_run.run_after).isoformat() }}"
+# The run's moment, for dbt's `report_as_of_dates` macro (the day before its local date):
+# orchestration.run_moment, a macro of the warehouse DAG (an Asset-triggered run has no
+# logical_date in its context at all).
+NIGHT_VAR = "{{ run_moment(dag_run, triggering_asset_events).isoformat() }}"
 
 
 def manifest_path(settings: Settings) -> Path:

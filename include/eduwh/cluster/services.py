@@ -37,7 +37,7 @@ AIRFLOW_SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
 # `down` stops in this order: no new task is taken, the running ones finish (Celery's
 # warm shutdown), then the scheduler, ..., and last what the tasks talk to.
 STOP_ORDER = ("worker", "scheduler", "triggerer", "dag-processor", "api-server", "sandbox", "redis")
-STOP_TIMEOUT = {"worker": 60.0}  # a running task may finish; others get 30 s
+STOP_TIMEOUT = {"worker": 120.0}  # a running task may finish; others get 30 s
 HEALTH_TIMEOUT = 300.0  # two loaded cores start six Python services at once
 
 
@@ -289,6 +289,9 @@ def _start_sources(cluster: Cluster, settings: Settings, data_dir, faults: str, 
     _wait(served.exists, "sandbox", cluster, 120)
     night = json.loads(served.read_text())
     env.update(night.pop("env"))
+    # the sandbox's clock stands at the data set's night: the wall clock's nightly runs
+    # would land "today" from it; its nights are the ones triggered (eduwh run)
+    env["EDUWH_SOURCE_SCHEDULE"] = "none"
     return night
 
 
@@ -390,8 +393,9 @@ def status(settings: Settings) -> list[str]:
 
 
 def down(settings: Settings, echo: Callable[[str], None] | None = None) -> list[str]:
-    """Stop, in STOP_ORDER, every service `up` started (by its recorded PID: SIGTERM to
-    its group, SIGKILL after the timeout); returns one line per service."""
+    """Stop, in STOP_ORDER, every service `up` started, by its recorded PID: SIGTERM
+    (for a Celery worker a warm shutdown: its running tasks finish), then, after the
+    kind's timeout, SIGKILL to what is left of its processes, each named in the line."""
     echo = echo or _stderr
     cluster = Cluster.load(settings)
     if cluster is None:
@@ -400,41 +404,79 @@ def down(settings: Settings, echo: Callable[[str], None] | None = None) -> list[
     for kind in STOP_ORDER:
         names = [n for n in cluster.services if n == kind or n.startswith(f"{kind}-")]
         pending = {name: cluster.services[name]["pid"] for name in names if cluster.alive(name)}
+        trees = {name: service_processes(pid) for name, pid in pending.items()}
         for pid in pending.values():  # same kind together: the workers drain at once
             _signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT.get(kind, 30.0)
         for name, pid in pending.items():
-            how = stop_group(pid, STOP_TIMEOUT.get(kind, 30.0))
+            how = stop_service(pid, trees[name], deadline)
             lines.append(f"{name:<14} pid {pid:<8} {how}")
             echo(lines[-1])
     state_file(settings).unlink(missing_ok=True)
     return lines
 
 
-def _signal(pid: int, signum: int, group: bool = False) -> None:
+def _signal(pid: int, signum: int) -> None:
     try:
-        os.killpg(pid, signum) if group else os.kill(pid, signum)
+        os.kill(pid, signum)
     except ProcessLookupError:
         pass
 
 
-def stop_group(pgid: int, timeout: float) -> str:
-    """Wait up to `timeout` s for the leader of group `pgid` (sent SIGTERM: for Celery a
-    warm shutdown) to end, then SIGTERM what is left of its group, SIGKILL after 10 s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and pgid in group_members(pgid):
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every live (not zombie) process of this machine: pid -> (parent pid, group)."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:  # ended meanwhile
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()  # state, ppid, pgrp, ...
+            if fields[0] != "Z":
+                table[int(entry.name)] = (int(fields[1]), int(fields[2]))
+    return table
+
+
+def service_processes(pid: int, known: set[int] = frozenset()) -> set[int]:
+    """A service's live processes: its group (it leads one) and every descendant of its
+    PID, also those in groups of their own (Airflow runs each task in a new session
+    under the Celery pool process), plus those of `known` still alive (orphans of a
+    parent that ended meanwhile)."""
+    table = _processes()
+    found = {p for p, (_, group) in table.items() if group == pid} | (set(known) & set(table))
+    found |= {pid} & set(table)
+    grew = True
+    while grew:
+        children = {p for p, (parent, _) in table.items() if parent in found} - found
+        grew = bool(children)
+        found |= children
+    return found
+
+
+def stop_service(pid: int, processes: set[int], deadline: float) -> str:
+    """Wait until `deadline` for the service's processes (sent SIGTERM) to end, then
+    SIGKILL the stragglers; say how it ended, naming what was killed."""
+    while time.monotonic() < deadline:
+        processes = service_processes(pid, processes)
+        if not processes:
+            return "stopped"
         time.sleep(0.2)
-    if pgid not in group_members(pgid):
-        how = "stopped"
-    else:  # seen here: a Celery pool child that outlives the warm shutdown
-        how = f"stopped (its process group terminated after {timeout:.0f} s)"
-    _signal(pgid, signal.SIGTERM, group=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and group_members(pgid):
-        time.sleep(0.2)
-    if group_members(pgid):
-        _signal(pgid, signal.SIGKILL, group=True)
-        how = "killed (did not stop in time)"
-    return how
+    stragglers = sorted(service_processes(pid, processes))
+    if not stragglers:
+        return "stopped"
+    named = ", ".join(f"{p} ({_command(p)})" for p in stragglers)
+    for straggler in stragglers:
+        _signal(straggler, signal.SIGKILL)
+    return f"killed after the SIGTERM timeout: {named}"
+
+
+def _command(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "ended"
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:80]
 
 
 def _stderr(message: str) -> None:
