@@ -27,9 +27,9 @@ def analyst_queries() -> list[tuple[str, str, str]]:
 QUERIES = analyst_queries()
 
 
-def test_ten_queries_each_with_its_title_and_sentence():
+def test_every_query_has_its_title_and_sentence():
     blocks = ANALYST_MD.read_text(encoding="utf-8").count("```sql")
-    assert len(QUERIES) == blocks == 10  # no sql block escapes the test
+    assert len(QUERIES) == blocks >= 10  # no sql block escapes the test
     for title, sentence, sql in QUERIES:
         assert sentence.endswith(".") and len(sentence) > 40, title
         assert "marts." in sql, title

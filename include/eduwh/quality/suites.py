@@ -53,7 +53,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "marts.dim_channel": ("channel_code",),
     "marts.dim_dossier_status": ("status_code",),
     "marts.dim_date": ("date_day",),
-    "marts.dim_agency": ("agency_code",),
+    "marts.dim_agency": ("agency_version_key",),
     "marts.rpt_dossier_figures": ("agency_code", "report_year", "as_of_date"),
     "marts.rpt_bieu_06_kstt": ("agency_code", "report_year", "as_of_date", "field_code"),
     "marts.rpt_manual_figures": ("agency_code", "report_year"),

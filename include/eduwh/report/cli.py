@@ -22,7 +22,7 @@ def report_main(settings: Settings, args) -> int:
     if args.format != "json" and not args.out:
         raise UserError(f"--format {args.format} needs --out DIR")
     path = publish(
-        reporting_for(settings, args.agency),
+        reporting_for(settings, args.agency, as_of),
         args.year,
         as_of,
         args.format,
@@ -69,9 +69,10 @@ def publish(
     return render(figures, charts, out_dir, fmt, unchecked, appendix)
 
 
-def reporting_for(settings: Settings, agency: str | None) -> Settings:
+def reporting_for(settings: Settings, agency: str | None, as_of: date) -> Settings:
     """The settings of the reporting agency (report_figures.md): `--agency`, else the
-    configured one, else the one agency the warehouse holds (dim_agency)."""
+    configured one, else the agency of the warehouse (dim_agency) that is valid on the
+    as-of date and has no successor; several such agencies need `--agency`."""
     import dataclasses
 
     from eduwh import warehouse
@@ -82,13 +83,23 @@ def reporting_for(settings: Settings, agency: str | None) -> Settings:
         with warehouse.connect(settings, role="eduwh_reader") as conn:
             exists = conn.execute("select to_regclass('marts.dim_agency')").fetchone()[0]
             held = (
-                [row[0] for row in conn.execute("select agency_code from marts.dim_agency")]
+                [
+                    row[0]
+                    for row in conn.execute(
+                        "select agency_code from marts.dim_agency where is_current"
+                        " and successor_agency_code is null"
+                        " and (valid_to is null or valid_to >= %s)",
+                        (as_of,),
+                    )
+                ]
                 if exists
                 else []
             )
         if len(held) != 1:
             found = ", ".join(sorted(held)) or "none"
-            raise UserError(f"--agency CODE is needed: the warehouse holds agencies {found}")
+            raise UserError(
+                f"--agency CODE is needed: the warehouse holds agencies {found} on {as_of}"
+            )
         code = held[0]
     if code == settings.agency_code:
         return settings

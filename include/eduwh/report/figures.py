@@ -114,6 +114,14 @@ SECTIONS = {
         ),
     ),
 }
+# The grain (beyond agency_code) of the marts a section is one row of, as contracted.
+MART_GRAIN = {
+    "rpt_dossier_figures": ("report_year", "as_of_date"),
+    "rpt_document_figures": ("report_year", "as_of_date"),
+    "rpt_school_figures": ("school_year",),
+    "rpt_manual_figures": ("report_year",),
+    "rpt_report_ratios": ("report_year", "as_of_date"),
+}
 # The marts whose rows are per as-of date (built on demand for a new date).
 AS_OF_MARTS = (
     "rpt_dossier_figures",
@@ -124,6 +132,22 @@ AS_OF_MARTS = (
     "rpt_report_ratios",
     "rpt_dossier_chart_series",
     "rpt_document_chart_series",
+    "rpt_dossier_figures_by_source",
+)
+# A merged Department's report (contracts/agencies.md): which predecessors it covers and
+# until when (`covers`), and each one's share of the dossier counts (`of_which`), from
+# rpt_dossier_figures_by_source. Only where the report covers a predecessor, so every
+# other report's JSON is what it was.
+PREDECESSOR_SHARES = (
+    "received",
+    "received_new",
+    "carried_over",
+    "resolved",
+    "resolved_early_or_on_time",
+    "resolved_late",
+    "in_progress",
+    "withdrawn",
+    "stopped",
 )
 # Part `ratios` (beyond the contract's keys): the shares the report's text prints beside
 # their counts, computed in rpt_report_ratios (a dossier mart: null without the portal).
@@ -153,18 +177,47 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
         for section, (mart, prefix, keys) in SECTIONS.items():
             source = SECTION_SOURCE.get(section)
             known = source is None or source in landed
-            row = _row(conn, mart, settings.agency.code, year, as_of) if known else None
-            figures[section] = {key: _plain(row.get(prefix + key)) if row else None for key in keys}
+            columns = [prefix + key for key in keys]
+            row = _row(conn, mart, columns, settings.agency.code, year, as_of) if known else None
+            figures[section] = {key: _plain(row[prefix + key]) if row else None for key in keys}
         figures["indicators_766"] = _indicators_766(
             conn, settings.agency.code, year, as_of, "motcua" in landed
         )
         known = "motcua" in landed
-        ratios = (
-            _row(conn, "rpt_report_ratios", settings.agency.code, year, as_of) if known else None
-        )
-        figures["ratios"] = {key: _plain(ratios.get(key)) if ratios else None for key in RATIOS}
+        ratios = _row(conn, "rpt_report_ratios", list(RATIOS), settings.agency.code, year, as_of)
+        figures["ratios"] = {
+            key: _plain(ratios[key]) if known and ratios else None for key in RATIOS
+        }
+        if known:
+            figures.update(_predecessors(conn, settings.agency.code, year, as_of))
         figures["quality"] = _quality(conn)
     return figures
+
+
+def _predecessors(conn, agency: str, year: int, as_of: date) -> dict:
+    """`covers` and `of_which` of a report that covers predecessors; {} otherwise."""
+    if not _exists(conn, "rpt_dossier_figures_by_source"):
+        return {}
+    columns = ", ".join(f"dossiers_{key}" for key in PREDECESSOR_SHARES)
+    rows = conn.execute(
+        f"select source_agency_code, source_agency_name, source_valid_to, {columns}"
+        " from marts.rpt_dossier_figures_by_source where reporting_agency_code = %s"
+        " and report_year = %s and as_of_date = %s and is_predecessor"
+        " order by source_agency_code",
+        (agency, year, as_of),
+    ).fetchall()
+    if not rows:
+        return {}
+    return {
+        "covers": [
+            {"code": code, "name": name, "until": until.isoformat() if until else None}
+            for code, name, until, *_ in rows
+        ],
+        "of_which": {
+            code: {"dossiers": dict(zip(PREDECESSOR_SHARES, map(_plain, counts), strict=True))}
+            for code, _name, _until, *counts in rows
+        },
+    }
 
 
 def _indicators_766(conn, agency: str, year: int, as_of: date, known: bool) -> dict:
@@ -280,14 +333,15 @@ def _missing_as_of(settings: Settings, year: int, as_of: date) -> bool:
     with warehouse.connect(settings, role="eduwh_reader") as conn:
         if not _exists(conn, "rpt_dossier_figures"):
             return False
-        return _row(conn, "rpt_dossier_figures", settings.agency.code, year, as_of) is None
+        row = _row(conn, "rpt_dossier_figures", ["agency_code"], settings.agency.code, year, as_of)
+        return row is None
 
 
 def _agency(conn, code: str) -> dict:
     if _exists(conn, "dim_agency"):
         row = conn.execute(
             "select agency_code, agency_name, province_name from marts.dim_agency"
-            " where agency_code = %s",
+            " where agency_code = %s and is_current",
             (code,),
         ).fetchone()
         if row:  # `province`: beyond the contract's keys, the place of the date line
@@ -295,35 +349,18 @@ def _agency(conn, code: str) -> dict:
     return {"code": code, "name": None, "province": None}
 
 
-def _row(conn, mart: str, agency: str, year: int, as_of: date) -> dict | None:
+def _row(conn, mart: str, columns: list[str], agency: str, year: int, as_of: date):
+    """The contracted ``columns`` of the agency's row of ``mart`` at (year, as-of date)."""
     if not _exists(conn, mart):
         return None
-    columns = {
-        name
-        for (name,) in conn.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'marts' and table_name = %s",
-            (mart,),
-        )
-    }
-    conditions, params = ["agency_code = %s"], [agency]
-    if "report_year" in columns:
-        conditions.append("report_year = %s")
-        params.append(year)
-    if "as_of_date" in columns:
-        conditions.append("as_of_date = %s")
-        params.append(as_of)
-    if "school_year" in columns:
-        conditions.append("school_year = %s")
-        params.append(school_year_of(as_of))
-    cursor = conn.execute(
-        f"select * from marts.{mart} where {' and '.join(conditions)}",
-        params,  # noqa: S608
-    )
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([column.name for column in cursor.description], row, strict=True))
+    key = {"report_year": year, "as_of_date": as_of, "school_year": school_year_of(as_of)}
+    grain = MART_GRAIN[mart]
+    where = " and ".join(f"{column} = %s" for column in ("agency_code", *grain))
+    row = conn.execute(
+        f"select {', '.join(columns)} from marts.{mart} where {where}",  # noqa: S608
+        (agency, *(key[column] for column in grain)),
+    ).fetchone()
+    return dict(zip(columns, row, strict=True)) if row else None
 
 
 def _quality(conn) -> dict:

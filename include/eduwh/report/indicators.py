@@ -86,7 +86,7 @@ def indicators_main(settings: Settings, args) -> int:
         raise UserError(
             f"--dossiers must be one of {', '.join(DOSSIER_INDICATORS)}, not {args.dossiers!r}"
         )
-    agency = reporting_for(settings, args.agency).agency.code
+    agency = reporting_for(settings, args.agency, as_of).agency.code
     header, rows = read(settings, agency, period, as_of, args.dossiers)
     print(render(args.format, header, rows, agency, period, as_of, args.dossiers), end="")
     return 0

@@ -130,6 +130,18 @@ def _context(figures: dict) -> dict:
         "m": sections["manual"],
         "q": sections["quality"],
         "r": Figures(figures.get("ratios") or {}),  # the shares, from rpt_report_ratios
+        # A merged Department's report: the predecessors it covers (code, name, until)
+        # and each one's dossier counts (figures.of_which); empty for any other report.
+        "covers": [
+            {
+                **item,
+                "until": date.fromisoformat(item["until"]) if item.get("until") else None,
+                "d": Figures(
+                    ((figures.get("of_which") or {}).get(item["code"]) or {}).get("dossiers") or {}
+                ),
+            }
+            for item in figures.get("covers") or []
+        ],
     }
 
 

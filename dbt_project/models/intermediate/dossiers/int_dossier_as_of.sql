@@ -7,9 +7,13 @@
 
 {#-
     THE place where the figures' definitions (contracts/motcua.md, "Figures") live.
-    One row per dossier and as-of date asked for (var `report_as_of_dates`).
+    One row per reporting agency, as-of date asked for (var `report_as_of_dates`) and
+    dossier of that report's universe (int_report_universe: the agency's own dossiers
+    and, after a merger, its predecessors'); `agency_code` is the reporting agency,
+    `source_agency_code` the agency that received the dossier.
 
-    Period P = 1 January of the as-of date's year .. the as-of date, inclusive. Every
+    Period P = 1 January of the as-of date's year .. the as-of date, inclusive (for an
+    agency asked after its valid_to: .. its valid_to, the effective as-of date). Every
     comparison is between local calendar dates, never times of day.
 -#}
 
@@ -19,7 +23,7 @@ dossiers as (
 
     select
         dossier_code,
-        agency_code,
+        agency_code as source_agency_code,
         procedure_code,
         field_code,
         field_name,
@@ -33,9 +37,9 @@ dossiers as (
 
 ),
 
-as_of_dates as (
+universe as (
 
-    {{ report_as_of_dates() }}
+    select * from {{ ref('int_report_universe') }}
 
 ),
 
@@ -43,11 +47,14 @@ dossier_periods as (
 
     select
         dossiers.*,
-        as_of_dates.as_of_date,
-        extract(year from as_of_dates.as_of_date)::int as report_year,
-        date_trunc('year', as_of_dates.as_of_date)::date as period_start_date
+        universe.reporting_agency_code as agency_code,
+        universe.as_of_date,
+        universe.report_year,
+        universe.period_start_date,
+        universe.effective_as_of_date
     from dossiers
-    cross join as_of_dates
+    inner join universe
+        on dossiers.source_agency_code = universe.source_agency_code
 
 ),
 
@@ -61,12 +68,12 @@ received as (
                 or status_group is null
                 or status_group = 'not_received'
                 then 'not_received'
-            when received_date > as_of_date then 'received_after_as_of'
+            when received_date > effective_as_of_date then 'received_after_as_of'
             when received_date >= period_start_date then 'received_new'
             when finished_date < period_start_date then 'finished_before_period'
             else 'carried_over'
         end as receipt_class,
-        coalesce(finished_date <= as_of_date, false) as is_finished
+        coalesce(finished_date <= effective_as_of_date, false) as is_finished
     from dossier_periods
 
 ),
@@ -95,7 +102,9 @@ select
     as_of_date,
     report_year,
     period_start_date,
+    effective_as_of_date,
     agency_code,
+    source_agency_code,
     procedure_code,
     field_code,
     field_name,
@@ -113,7 +122,7 @@ select
         when outcome = 'resolved' and finished_date < due_date then 'early'
         when outcome = 'resolved' and finished_date = due_date then 'on_time'
         when outcome = 'resolved' then 'late'
-        when outcome = 'in_progress' and due_date >= as_of_date then 'within_due'
+        when outcome = 'in_progress' and due_date >= effective_as_of_date then 'within_due'
         when outcome = 'in_progress' then 'overdue'
     end as timeliness,
     coalesce(is_counted and receipt_class = 'received_new' and channel_code = '3', false)

@@ -9,6 +9,7 @@
 select
     vanban.document_id,
     vanban.agency_code,
+    vanban.agency_code as source_agency_code,
     case vanban.direction_code when 'den' then 'incoming' when 'di' then 'outgoing' end
         as direction,
     vanban.is_secret,

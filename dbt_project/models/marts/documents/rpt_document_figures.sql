@@ -32,20 +32,31 @@ report_rows as (
         as_of_dates.as_of_date
     from {{ ref('dim_agency') }} as agencies
     cross join as_of_dates
+    where agencies.is_current
 
 ),
 
+-- A report's documents: those of its universe (int_report_universe: its own and, after
+-- a merger, its predecessors'), dated in its period.
 documents as (
 
     select
-        documents.*,
-        as_of_dates.as_of_date
+        documents.document_id,
+        documents.direction,
+        documents.is_secret,
+        documents.is_signed,
+        documents.is_via_axis,
+        documents.due_date,
+        documents.completed_date,
+        universe.reporting_agency_code as agency_code,
+        universe.as_of_date,
+        universe.effective_as_of_date
     from {{ ref('fct_document') }} as documents
-    inner join as_of_dates
+    inner join {{ ref('int_report_universe') }} as universe
         on
-            documents.counted_date between
-            make_date(extract(year from as_of_dates.as_of_date)::int, 1, 1)
-            and as_of_dates.as_of_date
+            documents.agency_code = universe.source_agency_code
+            and documents.counted_date between
+            universe.period_start_date and universe.effective_as_of_date
 
 ),
 
@@ -66,7 +77,7 @@ figures as (
         count(*) filter (where not is_secret and is_via_axis) as via_axis,
         count(*) filter (
             where not is_secret and due_date is not null
-            and completed_date <= least(due_date, as_of_date)
+            and completed_date <= least(due_date, effective_as_of_date)
         ) as processed_on_time
     from documents
     group by agency_code, as_of_date

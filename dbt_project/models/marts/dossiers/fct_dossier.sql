@@ -40,6 +40,8 @@ dossier_procedures as (
 select
     dossiers.dossier_code,
     dossiers.agency_code,
+    dossiers.agency_code as source_agency_code,
+    dossiers.source_instance,
     dossier_procedures.procedure_key,
     dossiers.procedure_code,
     dossiers.field_code,

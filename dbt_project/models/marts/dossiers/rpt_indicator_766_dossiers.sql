@@ -23,6 +23,7 @@ with
 agencies as (
 
     select agency_code from {{ ref('dim_agency') }}
+    where is_current
 
 ),
 

@@ -29,6 +29,7 @@ agencies as (
         agency_code,
         agency_name
     from {{ ref('dim_agency') }}
+    where is_current
 
 ),
 

@@ -27,6 +27,7 @@ as_of_dates as (
 agencies as (
 
     select agency_code from {{ ref('dim_agency') }}
+    where is_current
 
 ),
 

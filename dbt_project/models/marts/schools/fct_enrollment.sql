@@ -45,7 +45,8 @@ select
     coalesce(vendor.in_vnedu_export, false) as in_vnedu_export,
     vendor.student_key is not null as in_vendor_export,
     vendor.contact_book_subscribed,
-    ranked.agency_code
+    ranked.agency_code,
+    ranked.agency_code as source_agency_code
 from ranked
 left join vendor
     on

@@ -29,6 +29,7 @@ select
     coalesce(status = 'Đang làm việc' and position = 'Cán bộ quản lý', false) as is_manager,
     coalesce(status = 'Đang làm việc' and position = 'Nhân viên', false) as is_support_staff,
     it_level,
-    agency_code
+    agency_code,
+    agency_code as source_agency_code
 from ranked
 where row_rank = 1

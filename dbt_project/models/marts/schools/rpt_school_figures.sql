@@ -133,7 +133,8 @@ select
             then round(100.0 * sis.students_matched / sis.students_in_vendor_exports, 1)
     end::numeric(4, 1) as students_matched_pct
 from years
-left join {{ ref('dim_agency') }} as agencies on years.agency_code = agencies.agency_code
+left join {{ ref('dim_agency') }} as agencies
+    on years.agency_code = agencies.agency_code and agencies.is_current
 left join schools
     on years.agency_code = schools.agency_code and years.school_year = schools.school_year
 left join classes

@@ -10,6 +10,7 @@ landed as (
 
     select
         hoso.batch_id,
+        batch.source_instance,
         hoso.record_no,
         hoso.record
     from {{ source('motcua', 'hoso') }} as hoso
@@ -23,6 +24,7 @@ versions as (
 
     select
         batch_id,
+        source_instance,
         record_no,
         record,
         {{ parse_vn_timestamp("record ->> 'NgayCapNhat'") }} as updated_at
@@ -120,6 +122,8 @@ renamed as (
 
         -- lineage
         batch_id as source_batch_id,
+        -- the source instance (settings prefix) whose version is the latest
+        source_instance,
         record_no as source_record_no
 
     from latest_version
