@@ -31,6 +31,10 @@ CLIENT_KNOBS = (
 )
 
 
+# The settings of one source instance, `{PREFIX}{SUFFIX}` (contracts/agencies.md).
+INSTANCE_SUFFIXES = ("_BASE_URL", "_CLIENT_ID", "_CLIENT_SECRET", "_API_KEY", "_DROP_DIR")
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -84,6 +88,14 @@ class Settings:
     # "nightly": the source DAGs' cron; "none": they run only when triggered (a cluster
     # serving a sandbox data set, whose clock stands still at the data set's night)
     source_schedule: str = "nightly"
+    # The agency register (contracts/agencies.md); None: the one agency of the settings
+    agencies_file: Path | None = None
+    # Every source instance's settings `{PREFIX}_{SUFFIX}` (MOTCUA_KT_BASE_URL ...): the
+    # register names the prefixes (eduwh.agency)
+    instance_settings: Mapping[str, str] = field(default_factory=dict)
+    # The instance (settings prefix) a task's settings were made for; not from the
+    # environment: eduwh.agency.source_settings sets it
+    source_instance: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -126,6 +138,14 @@ class Settings:
             airflow_port=_port("EDUWH_AIRFLOW_PORT", 8080),
             redis_port=_port("EDUWH_REDIS_PORT", 6380),
             source_schedule=_choice("EDUWH_SOURCE_SCHEDULE", ("nightly", "none")),
+            agencies_file=Path(_env("EDUWH_AGENCIES_FILE"))
+            if _env("EDUWH_AGENCIES_FILE")
+            else None,
+            instance_settings={
+                name: value
+                for name, value in os.environ.items()
+                if name.endswith(INSTANCE_SUFFIXES) and value != ""
+            },
         )
 
     def client_knob(self, prefix: str, knob: str, default: float) -> float:

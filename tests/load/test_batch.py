@@ -36,7 +36,7 @@ def test_a_restarted_window_keeps_only_its_last_reading(fresh_settings):
     book, data = _open(fresh_settings)
     with book, data:
         with Batch(
-            book, data, source="motcua", entity="thutuc", window=WINDOW, run_id="t"
+            book, data, source="motcua", entity="thutuc", window=WINDOW, run_id="t", agency_code="A"
         ) as batch:
             copy = batch.copy(TABLE)
             copy.write(1, {"MaTTHC": "first-reading"})
@@ -62,7 +62,13 @@ def test_a_failure_lands_nothing_and_is_in_the_ledger(fresh_settings):
     with book, data:
         with pytest.raises(RuntimeError, match="portal went away"):
             with Batch(
-                book, data, source="motcua", entity="thutuc", window=WINDOW, run_id="t"
+                book,
+                data,
+                source="motcua",
+                entity="thutuc",
+                window=WINDOW,
+                run_id="t",
+                agency_code="A",
             ) as batch:
                 batch.copy(TABLE).write(1, {"MaTTHC": "A"})
                 batch.reject({"MaTTHC": None}, "missing_key", "row 2")
@@ -77,7 +83,13 @@ def test_counts_that_do_not_add_up_are_refused(fresh_settings):
     with book, data:
         with pytest.raises(AssertionError, match="landed 1 \\+ quarantined 0 != reported 2"):
             with Batch(
-                book, data, source="motcua", entity="thutuc", window=WINDOW, run_id="t"
+                book,
+                data,
+                source="motcua",
+                entity="thutuc",
+                window=WINDOW,
+                run_id="t",
+                agency_code="A",
             ) as batch:
                 copy = batch.copy(TABLE)
                 copy.write(1, {"MaTTHC": "A"})

@@ -41,10 +41,11 @@ class Batch:
         entity: str,
         window: tuple[datetime | None, datetime | None],
         run_id: str | None,
+        agency_code: str,
         quarantine_entity: str | None = None,
     ) -> None:
         self.book, self.data = book, data
-        self.source, self.entity = source, entity
+        self.source, self.entity, self.agency_code = source, entity, agency_code
         self.window_start, self.window_end = window
         self.quarantine_entity = quarantine_entity or entity
         self.id = ledger.open_batch(
@@ -103,7 +104,9 @@ class Batch:
             self.data, self.id, reported=reported, landed=landed, quarantined=len(self.rejected)
         )
         if watermark_to is not None:
-            watermark.advance(self.data, self.source, self.entity, watermark_to, self.id)
+            watermark.advance(
+                self.data, self.source, self.entity, watermark_to, self.id, self.agency_code
+            )
         self.data.commit()
         return {
             "status": "succeeded",

@@ -48,11 +48,12 @@ create table if not exists meta.batch (
     """
 create table if not exists meta.watermark (
     source text,
+    agency_code text not null,
     entity text,
     high_water timestamptz not null,
     batch_id bigint,
     updated_at timestamptz,
-    primary key (source, entity)
+    primary key (source, agency_code, entity)
 )""",
     # Which agency's source instance a batch came from: the loader names the agency on
     # its ledger connection (eduwh.load.register), so every batch it opens carries it.
@@ -77,6 +78,24 @@ create table if not exists meta.agency (
     # from: a record two instances return keeps which one sent it.
     "alter table meta.batch add column if not exists source_instance text"
     " default nullif(current_setting('eduwh.source_instance', true), '')",
+    # A warehouse from before the register: its watermarks were per (source, entity), of
+    # its one agency: the agency of the batch that set each ('' when none is known).
+    "alter table meta.watermark add column if not exists agency_code text",
+    """
+update meta.watermark w set agency_code = coalesce(
+    (select b.agency_code from meta.batch b where b.batch_id = w.batch_id),
+    (select min(a.agency_code) from meta.agency a having count(*) = 1),
+    ''
+) where w.agency_code is null""",
+    "alter table meta.watermark alter column agency_code set not null",
+    """
+do $$ begin
+    if (select array_length(conkey, 1) from pg_constraint
+        where conrelid = 'meta.watermark'::regclass and contype = 'p') = 2 then
+        alter table meta.watermark drop constraint watermark_pkey;
+        alter table meta.watermark add primary key (source, agency_code, entity);
+    end if;
+end $$""",
     """
 create table if not exists meta.quarantine (
     quarantine_id bigserial primary key,

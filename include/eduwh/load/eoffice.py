@@ -93,9 +93,9 @@ def extract_load(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ddl.ensure_tables(book)
-        register_agency(book, agency)
-        ledger.lock_source(book, SOURCE)
-        summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
+        register_agency(book, agency, settings.source_instance)
+        ledger.lock_source(book, SOURCE, agency.code)
+        summary["abandoned"] = ledger.abandon_stale(book, SOURCE, agency.code)
         if summary["abandoned"]:
             log.warning(
                 "eoffice: batches %s were left running by an ended process: abandoned",
@@ -103,7 +103,7 @@ def extract_load(
             )
         for kind in eoffice.KINDS:
             name = entity(kind)
-            high_water = watermark.get(book, SOURCE, name)
+            high_water = watermark.get(book, SOURCE, name, agency.code)
             if start is not None:
                 window_start = eoffice.local(start)
             elif full_refresh or high_water is None:
@@ -129,6 +129,8 @@ def extract_load(
                         "select distinct h.document_id from raw.eoffice__edxml_header h"
                         " join meta.batch b on b.batch_id = h.batch_id"
                         " where b.status = 'succeeded'"
+                        " and (b.agency_code = %s or b.agency_code is null)",
+                        (agency.code,),
                     )
                 }
             summary[name] = _land(
@@ -140,6 +142,7 @@ def extract_load(
                 options["page_size"],
                 run_id,
                 landed_before,
+                agency.code,
             )
     summary["http_calls"] = client.calls
     return summary
@@ -154,6 +157,7 @@ def _land(
     page_size: int,
     run_id: str,
     landed_before: set[int],
+    agency_code: str,
 ) -> dict:
     """One batch of one kind of document (eduwh.load.batch: all or nothing): the listing,
     secret ones reduced first, then the header facts of the packages not read yet."""
@@ -165,6 +169,7 @@ def _land(
         entity=name,
         window=(window.start, window.end),
         run_id=run_id,
+        agency_code=agency_code,
         quarantine_entity="vanban",
     ) as batch:
         log.info("eoffice %s: batch %d, window %s", name, batch.id, window)

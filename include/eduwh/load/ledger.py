@@ -19,23 +19,26 @@ class ConcurrentRun(RuntimeError):
     """Another process is loading the same source right now."""
 
 
-def lock_source(conn: psycopg.Connection, source: str) -> None:
-    """Session advisory lock of a source, held while this connection lives."""
-    key = zlib.crc32(f"eduwh.load:{source}".encode())
+def lock_source(conn: psycopg.Connection, source: str, agency_code: str) -> None:
+    """Session advisory lock of a source for one agency, held while this connection lives
+    (the agencies of one source land side by side, each alone)."""
+    key = zlib.crc32(f"eduwh.load:{source}:{agency_code}".encode())
     got = conn.execute("select pg_try_advisory_lock(%s)", (key,)).fetchone()[0]
     conn.commit()
     if not got:
-        raise ConcurrentRun(f"another load of {source} is running")
+        raise ConcurrentRun(f"another load of {source} for agency {agency_code} is running")
 
 
-def abandon_stale(conn: psycopg.Connection, source: str) -> list[int]:
-    """Mark ``running`` batches of ``source`` abandoned (call holding the source lock)."""
+def abandon_stale(conn: psycopg.Connection, source: str, agency_code: str) -> list[int]:
+    """Mark ``running`` batches of ``source`` for the agency abandoned (call holding the
+    lock of the source and agency; a batch of no agency is from before the register)."""
     with conn.transaction():
         rows = conn.execute(
             "update meta.batch set status = 'abandoned', finished_at = now(),"
             " error = coalesce(error, 'process ended while the batch was running')"
-            " where source = %s and status = 'running' returning batch_id",
-            (source,),
+            " where source = %s and status = 'running'"
+            " and (agency_code = %s or agency_code is null) returning batch_id",
+            (source, agency_code),
         ).fetchall()
     return [r[0] for r in rows]
 
@@ -86,12 +89,13 @@ def fail(conn: psycopg.Connection, batch_id: int, error: str) -> None:
 
 
 def last_succeeded(
-    conn: psycopg.Connection, source: str, entity: str, window_end: datetime
+    conn: psycopg.Connection, source: str, entity: str, window_end: datetime, agency_code: str
 ) -> int | None:
     row = conn.execute(
         "select max(batch_id) from meta.batch where source = %s and entity = %s"
-        " and window_end = %s and status = 'succeeded'",
-        (source, entity, window_end),
+        " and window_end = %s and status = 'succeeded'"
+        " and (agency_code = %s or agency_code is null)",
+        (source, entity, window_end, agency_code),
     ).fetchone()
     conn.commit()
     return row[0]

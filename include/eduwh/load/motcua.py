@@ -86,9 +86,9 @@ def extract_load(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ddl.ensure_tables(book)
-        register_agency(book, agency)
-        ledger.lock_source(book, SOURCE)
-        summary["abandoned"] = ledger.abandon_stale(book, SOURCE)
+        register_agency(book, agency, settings.source_instance)
+        ledger.lock_source(book, SOURCE, agency.code)
+        summary["abandoned"] = ledger.abandon_stale(book, SOURCE, agency.code)
         if summary["abandoned"]:
             log.warning(
                 "motcua: batches %s were left running by an ended process: abandoned",
@@ -98,7 +98,9 @@ def extract_load(
         # 1. catalogue
         endpoint = motcua.thutuc_endpoint(agency.code, options["page_size"])
         landed_before = (
-            None if full_refresh else ledger.last_succeeded(book, SOURCE, "thutuc", window_end)
+            None
+            if full_refresh
+            else ledger.last_succeeded(book, SOURCE, "thutuc", window_end, agency.code)
         )
         if landed_before is not None:
             procedures = {
@@ -128,6 +130,7 @@ def extract_load(
                 window=None,
                 batch_window=(None, window_end),
                 run_id=run_id,
+                agency_code=agency.code,
                 validate=motcua.validate_thutuc,
                 on_landed=keep_procedure,
                 on_restart=procedures.clear,
@@ -135,7 +138,7 @@ def extract_load(
             summary["thutuc"]["procedures"] = len(procedures)
 
         # 2. dossiers
-        high_water = watermark.get(book, SOURCE, "hoso")
+        high_water = watermark.get(book, SOURCE, "hoso", agency.code)
         if start is not None:
             window_start = motcua.local(start)
         elif full_refresh or high_water is None:
@@ -165,6 +168,7 @@ def extract_load(
                 window=Window(window_start, window_end),
                 batch_window=(window_start, window_end),
                 run_id=run_id,
+                agency_code=agency.code,
                 validate=lambda record: motcua.validate_hoso(record, frozen),
                 advance_watermark=True,
             )
@@ -186,10 +190,17 @@ def _land(
     on_landed: Callable[[dict], None] | None = None,
     on_restart: Callable[[], None] | None = None,
     advance_watermark: bool = False,
+    agency_code: str,
 ) -> dict:
     """One batch of one endpoint's pages (eduwh.load.batch: all or nothing)."""
     with Batch(
-        book, data, source=SOURCE, entity=entity, window=batch_window, run_id=run_id
+        book,
+        data,
+        source=SOURCE,
+        entity=entity,
+        window=batch_window,
+        run_id=run_id,
+        agency_code=agency_code,
     ) as batch:
         log.info("motcua %s: batch %d, window %s", entity, batch.id, window or "(catalogue)")
         copy = batch.copy(TABLES[entity])

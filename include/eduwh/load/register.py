@@ -11,11 +11,15 @@ import psycopg
 from eduwh.agency import Agency, province_of
 
 
-def register_agency(conn: psycopg.Connection, agency: Agency) -> None:
+def register_agency(
+    conn: psycopg.Connection, agency: Agency, source_instance: str | None = None
+) -> None:
     """Insert or update the agency's row (a name or department code once given is kept
-    when a later night gives none), and name it on this connection: the batches it
-    opens from now on carry the agency (meta.batch.agency_code's default)."""
+    when a later night gives none), and name it and the source instance (its settings
+    prefix) on this connection: the batches it opens from now on carry both
+    (meta.batch.agency_code's and source_instance's defaults)."""
     conn.execute("select set_config('eduwh.agency_code', %s, false)", (agency.code,))
+    conn.execute("select set_config('eduwh.source_instance', %s, false)", (source_instance or "",))
     with conn.transaction():
         conn.execute(
             """

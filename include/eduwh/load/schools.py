@@ -108,6 +108,7 @@ def _land(
         entity=item.entity,
         window=(None, item.changed_at),
         run_id=run_id,
+        agency_code=item.agency_code,
     ) as batch:
         try:
             table = item.read(item.data)
@@ -250,9 +251,9 @@ def extract_load_moet(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ddl.ensure_tables(book)
-        register_agency(book, agency)
-        ledger.lock_source(book, source)
-        summary["abandoned"] = ledger.abandon_stale(book, source)
+        register_agency(book, agency, settings.source_instance)
+        ledger.lock_source(book, source, agency.code)
+        summary["abandoned"] = ledger.abandon_stale(book, source, agency.code)
         exports = csdl_moet.list_exports(client, department_code, school_year)
         exports.sort(key=lambda e: (csdl_moet.KINDS.index(e.loai), e.file))
         landed = _landed(book, source)
@@ -338,9 +339,9 @@ def load_sis(
         warehouse.connect(settings, role=LOADER) as data,
     ):
         ddl.ensure_tables(book)
-        register_agency(book, agency)
-        ledger.lock_source(book, source)
-        summary["abandoned"] = ledger.abandon_stale(book, source)
+        register_agency(book, agency, settings.source_instance)
+        ledger.lock_source(book, source, agency.code)
+        summary["abandoned"] = ledger.abandon_stale(book, source, agency.code)
         landed_names = {file for file, _ in _landed(book, source)}
         for delivery in deliveries:
             if until is not None and delivery.delivered_at >= until:
