@@ -113,12 +113,10 @@ def make_client(base_url: str, api_key: str, retry: RetryPolicy | None = None) -
 
 
 def list_exports(client: RestClient, department_code: str, school_year: str) -> list[Export]:
-    body = client._send(
-        "GET",
+    body = client.get_json(
         "/api/v1/exports",
         where=f"exports {school_year}",
         params={"ma_so": department_code, "nam_hoc": school_year},
-        parse_json=True,
     )
     try:
         items = body["data"]
@@ -137,7 +135,7 @@ def download(client: RestClient, export: Export, attempts: int = 3) -> bytes:
     if path.startswith(client.base_url):
         path = path[len(client.base_url) :]
     for attempt in range(1, attempts + 1):
-        response = client._send("GET", path, where=f"file {export.file}")
+        response = client.send("GET", path, where=f"file {export.file}")
         if response.status_code != 200:
             raise SourceError(f"csdl_moet: file {export.file}: HTTP {response.status_code}")
         data = response.content

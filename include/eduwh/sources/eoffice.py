@@ -12,29 +12,15 @@ before raw, before quarantine, before any log line. Their packages are never fet
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import requests
-import urllib3
 
 from eduwh.sources import edxml, http
-from eduwh.sources.http import (
-    RETRYABLE_STATUS,
-    TRANSIENT_ERRORS,
-    Endpoint,
-    PageNumberPaging,
-    RestClient,
-    RetryPolicy,
-    SourceAuthError,
-    SourceError,
-    SourceUnavailable,
-)
-
-log = logging.getLogger(__name__)
+from eduwh.sources.http import Endpoint, PageNumberPaging, RestClient, RetryPolicy, SourceError
 
 SOURCE = "eoffice"
 VN_TZ = timezone(timedelta(hours=7), "ICT")
@@ -158,71 +144,24 @@ class PackageNotFound(SourceError):
     """The listing says there is a package, the system answers 404."""
 
 
-_STREAM_ERRORS = TRANSIENT_ERRORS + (urllib3.exceptions.HTTPError, ConnectionError)
-
-
 def fetch_package(client: RestClient, doc_id: int) -> edxml.PackageFacts:
     """Download the package of a (non-secret) document and read it as a stream.
 
-    Retries like :class:`RestClient` (401 once with a new token, 429 with Retry-After,
-    5xx and broken connections with backoff); a body cut short by the connection is
-    retried, while a complete body that is not a valid package raises
+    Retried like every call of :class:`RestClient` (401 once with a new token, 429 with
+    Retry-After, 5xx and broken connections with backoff, a body cut short read again),
+    while a complete body that is not a valid package raises
     :class:`edxml.MalformedPackage`. ``404`` raises :class:`PackageNotFound`.
     """
-    policy = client.retry
-    path = package_path(doc_id)
-    attempt, reauthed, last = 0, False, "no answer"
-    while True:
-        attempt += 1
-        wait: float | None = None
-        try:
-            headers = client._headers()
-            headers["Accept"] = "application/xml"
-            client.calls += 1
-            with client.session.get(
-                client.base_url + path, headers=headers, stream=True, timeout=client.timeout
-            ) as response:
-                status = response.status_code
-                if status == 401 and client.auth is not None:
-                    if reauthed:
-                        raise SourceAuthError(f"{SOURCE}: package {doc_id}: 401 after new token")
-                    reauthed, attempt = True, attempt - 1
-                    client.auth.access_token = None
-                    continue
-                if status == 404:
-                    raise PackageNotFound(f"{SOURCE}: package of document {doc_id}: HTTP 404")
-                if status == 429:
-                    last = "HTTP 429"
-                    try:
-                        wait = float(response.headers.get("Retry-After", ""))
-                    except ValueError:
-                        wait = policy.backoff(attempt)
-                    wait = min(max(0.0, wait), policy.max_retry_after)
-                elif status in RETRYABLE_STATUS:
-                    last, wait = f"HTTP {status}", policy.backoff(attempt)
-                elif status != 200:
-                    raise SourceError(f"{SOURCE}: package {doc_id}: HTTP {status} (not retried)")
-                else:
-                    response.raw.decode_content = True
-                    return edxml.parse_package(response.raw)
-        except (SourceError, edxml.MalformedPackage, KeyboardInterrupt):
-            raise
-        except _STREAM_ERRORS as error:
-            last, wait = type(error).__name__, policy.backoff(attempt)
-        except requests.RequestException as error:  # anything else requests raises
-            last, wait = type(error).__name__, policy.backoff(attempt)
-        if attempt >= policy.max_attempts:
-            raise SourceUnavailable(
-                f"{SOURCE} unavailable: package {doc_id}: gave up after "
-                f"{attempt} attempts; last: {last}"
-            )
-        log.warning(
-            "%s: package %d: %s, attempt %d/%d, retrying in %.1fs",
-            SOURCE,
-            doc_id,
-            last,
-            attempt,
-            policy.max_attempts,
-            wait,
-        )
-        policy.sleep(wait)
+    where = f"package {doc_id}"
+
+    def read(response: requests.Response) -> edxml.PackageFacts:
+        if response.status_code == 404:
+            raise PackageNotFound(f"{SOURCE}: package of document {doc_id}: HTTP 404")
+        if response.status_code != 200:
+            raise SourceError(f"{SOURCE}: {where}: HTTP {response.status_code} (not retried)")
+        response.raw.decode_content = True
+        return edxml.parse_package(response.raw)
+
+    return client.send(
+        "GET", package_path(doc_id), where=where, accept="application/xml", stream=True, read=read
+    )

@@ -3,16 +3,25 @@
 A source is described, not coded: an :class:`Endpoint` (path, static parameters, the
 names of the window parameters, the paging scheme), an auth (:class:`OAuth2ClientCredentials`)
 and a :class:`RetryPolicy`. One :class:`RestClient` on one ``requests.Session`` then
-streams an endpoint's pages for a window:
+streams an endpoint's pages for a window. The libraries do the generic parts:
 
-- ``401``: one new token, then the call again;
-- ``429``: waits ``Retry-After`` seconds (capped), then again;
-- ``5xx``, connection errors and resets, read time-outs: exponential backoff with jitter,
-  up to a cap, then :class:`SourceUnavailable` naming endpoint, window, page, last status;
+- urllib3's ``Retry`` (mounted on the session): ``429`` waits ``Retry-After`` (capped),
+  ``5xx``, refused and reset connections and read time-outs back off exponentially with
+  jitter, up to ``max_attempts``;
+- Authlib's OAuth2 session: the client-credentials grant, the Bearer header, a new token
+  when the old one's ``expires_in`` has passed.
+
+What is left here is what they do not do:
+
+- a ``401`` mid-run (the token was revoked before it expired): one new token, then the
+  call again; a second ``401`` is an error;
+- a body cut short after its headers (reset mid-body, a truncated JSON page) is read again;
 - page-number paging with ``total``: if ``total`` changes between pages of one window
   (a record changed while the window was read), the window is read again from page 1
   (bounded), and every page says which read it belongs to (:attr:`Page.attempt`), so a
-  consumer can undo what it did with an abandoned read.
+  consumer can undo what it did with an abandoned read;
+- the project's one-line errors (:class:`SourceUnavailable` names source, endpoint,
+  window, page, attempts and the last failure).
 
 Memory is bounded by one page: pages are yielded as they arrive.
 """
@@ -21,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,17 +37,26 @@ from datetime import datetime
 from typing import Any
 
 import requests
+import urllib3
+from authlib.integrations.requests_client import OAuth2Session
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader, MaxRetryError
+from urllib3.util.retry import Retry
 
 from eduwh.sources.jsontext import split_page
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
-TRANSIENT_ERRORS = (
-    requests.ConnectionError,  # refused, reset, including ConnectTimeout
-    requests.Timeout,  # ReadTimeout
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+# A body that broke after its headers came (urllib3's Retry covers only up to the headers).
+BODY_ERRORS = (
+    requests.ConnectionError,  # a read time-out mid-body
+    requests.Timeout,
     requests.exceptions.ChunkedEncodingError,  # connection reset mid-body
     requests.exceptions.ContentDecodingError,
+    requests.JSONDecodeError,  # a truncated JSON body
+    urllib3.exceptions.HTTPError,  # from a streamed body (response.raw)
+    ConnectionError,
 )
 
 
@@ -100,18 +117,60 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """The retry knobs (the settings' client knobs), as urllib3's ``Retry`` takes them.
+
+    Back-off after the n-th failure in a row: none after the first, then
+    ``base_backoff * 2**(n-1)`` plus up to ``jitter`` seconds, at most ``max_backoff``.
+    """
+
     max_attempts: int = 8
-    base_backoff: float = 1.0  # seconds, doubled each attempt
+    base_backoff: float = 1.0
     max_backoff: float = 60.0  # cap of one wait
     max_retry_after: float = 300.0  # cap of a server-requested wait
+    jitter: float = 1.0
     max_window_restarts: int = 3  # re-reads of a window whose total changed
-    sleep: Callable[[float], None] = time.sleep
-    jitter: Callable[[], float] = random.random  # in [0, 1)
+    sleep: Callable[[float], None] = time.sleep  # how a wait is waited (tests record it)
 
-    def backoff(self, attempt: int) -> float:
-        """Wait after failed attempt ``attempt`` (1-based): equal jitter, capped."""
-        ceiling = min(self.max_backoff, self.base_backoff * 2 ** (attempt - 1))
-        return ceiling / 2 + ceiling / 2 * self.jitter()
+    def retry(self, on_retry: Callable[[str], None] = lambda _: None) -> Retry:
+        return _Retry(
+            total=self.max_attempts - 1,
+            allowed_methods=None,  # the token POST too: the sources are only read
+            status_forcelist=RETRYABLE_STATUS,
+            backoff_factor=self.base_backoff,
+            backoff_max=self.max_backoff,
+            backoff_jitter=self.jitter,
+            retry_after_max=self.max_retry_after,
+            respect_retry_after_header=True,
+            raise_on_status=False,  # the last answer comes back: our error names it
+            sleep=self.sleep,
+            on_retry=on_retry,
+        )
+
+
+class _Retry(Retry):
+    """urllib3's Retry that waits through the policy's ``sleep`` and reports each retry."""
+
+    def __init__(self, *args, sleep=time.sleep, on_retry=lambda _: None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sleep, self._on_retry = sleep, on_retry
+
+    def new(self, **kwargs) -> _Retry:
+        return super().new(sleep=self._sleep, on_retry=self._on_retry, **kwargs)
+
+    def increment(self, method=None, url=None, response=None, error=None, *args, **kwargs):
+        retry = super().increment(method, url, response, error, *args, **kwargs)
+        last = f"HTTP {response.status}" if response is not None else type(error).__name__
+        self._on_retry(f"{method} {url}: {last}, {retry.total} retries left")
+        return retry
+
+    def sleep(self, response=None) -> None:
+        try:
+            wait = self.get_retry_after(response) if response is not None else None
+        except InvalidHeader:
+            wait = None  # not seconds nor a date: our own back-off
+        wait = wait or self.get_backoff_time()
+        if wait > 0:
+            self._sleep(wait)
 
 
 @dataclass
@@ -119,19 +178,8 @@ class OAuth2ClientCredentials:
     """OAuth2 client-credentials grant: form POST to ``token_path``, Bearer token after."""
 
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     token_path: str = "/oauth2/token"
-    access_token: str | None = field(default=None, repr=False)
-
-    def form(self) -> dict[str, str]:
-        return {
-            "grant_type": "client_credentials",
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-        }
-
-    def __repr__(self) -> str:  # never print the secret
-        return f"OAuth2ClientCredentials(client_id={self.client_id!r})"
 
 
 @dataclass(frozen=True)
@@ -164,9 +212,25 @@ class RestClient:
         self.auth = auth
         self.retry = retry or RetryPolicy()
         self.timeout = timeout
-        self.session = session or requests.Session()
         self.source = source
-        self.calls = 0  # HTTP requests made, for tests and metrics
+        self.calls = 0  # HTTP requests made, retries included, for tests and metrics
+        self.session = session or self._session()
+        adapter = HTTPAdapter(max_retries=self.retry.retry(self._count_retry))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def _session(self) -> requests.Session:
+        if self.auth is None:
+            return requests.Session()
+        session = OAuth2Session(
+            self.auth.client_id,
+            self.auth.client_secret,
+            token_endpoint=self.base_url + self.auth.token_path,
+            token_endpoint_auth_method="client_secret_post",
+            grant_type="client_credentials",
+        )
+        session.register_compliance_hook("access_token_response", self._token_answer)
+        return session
 
     def close(self) -> None:
         self.session.close()
@@ -177,115 +241,110 @@ class RestClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _count_retry(self, what: str) -> None:
+        self.calls += 1
+        log.warning("%s: %s", self.source, what)
+
     # -- auth ---------------------------------------------------------------------------
     def _fetch_token(self) -> None:
-        assert self.auth is not None
-        response = self._send(
-            "POST", self.auth.token_path, data=self.auth.form(), where="token", authed=False
-        )
-        if response.status_code in (400, 401, 403):
-            raise SourceAuthError(
-                f"{self.source}: token request refused (HTTP {response.status_code})"
-            )
+        self.calls += 1
+        token = self.session.fetch_token(timeout=self.timeout)
+        if not token.get("access_token"):
+            raise SourceError(f"{self.source}: token response without access_token")
+
+    def _token_answer(self, response: requests.Response) -> requests.Response:
+        """The token endpoint's answer, checked before Authlib reads it."""
+        status = response.status_code
+        if status in (400, 401, 403):
+            raise SourceAuthError(f"{self.source}: token request refused (HTTP {status})")
+        _raise_if_unavailable(response, f"{self.source} unavailable: token", self.retry)
         _raise_for_client_error(response, f"{self.source} token")
-        try:
-            token = response.json()["access_token"]
-        except (ValueError, KeyError, TypeError) as error:
-            raise SourceError(f"{self.source}: token response without access_token") from error
-        self.auth.access_token = token
+        return response
 
-    def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "application/json"}
-        if self.auth is not None:
-            if self.auth.access_token is None:
-                self._fetch_token()
-            headers["Authorization"] = f"Bearer {self.auth.access_token}"
-        return headers
-
-    # -- one call with the retry policy -------------------------------------------------
-    def _send(
+    # -- one call -----------------------------------------------------------------------
+    def send(
         self,
         method: str,
         path: str,
         *,
         where: str,
-        authed: bool = True,
         params: Mapping[str, Any] | None = None,
-        data: Mapping[str, str] | None = None,
-        parse_json: bool = False,
-        split_key: str | None = None,
+        accept: str = "application/json",
+        stream: bool = False,
+        read: Callable[[requests.Response], Any] | None = None,
     ) -> Any:
-        """Send with retries. Returns the response, or (``parse_json``) its decoded body.
+        """``read(response)`` of a 2xx-4xx answer (or the response itself, unread).
 
-        With ``split_key`` as well: ``(body, texts)``, ``texts`` the JSON text of each
-        element of ``body[split_key]`` as received (see :mod:`eduwh.sources.jsontext`).
+        A body that breaks while ``read`` reads it is fetched again, counted and backed
+        off by urllib3's ``Retry`` like a failed request.
         """
-        policy = self.retry
-        reauthed = False
-        last = "no answer"
-        attempt = 0
+        url = self.base_url + path
+        retry = self.retry.retry()
         while True:
-            attempt += 1
-            wait: float | None = None
             try:
-                headers = self._headers() if authed else {"Accept": "application/json"}
-                self.calls += 1
-                response = self.session.request(
-                    method,
-                    self.base_url + path,
-                    params=params,
-                    data=data,
-                    headers=headers,
-                    timeout=self.timeout,
+                with self._answer(method, url, where, params, accept, stream) as response:
+                    return read(response) if read else response
+            except BODY_ERRORS as error:
+                if _exhausted(error):
+                    raise SourceUnavailable(
+                        f"{self.source} unavailable: {where}: gave up after "
+                        f"{self.retry.max_attempts} attempts; last: {_describe(error)}"
+                    ) from None
+                try:
+                    retry = retry.increment(method, url, error=error)
+                except MaxRetryError:
+                    raise SourceUnavailable(
+                        f"{self.source} unavailable: {where}: gave up after "
+                        f"{self.retry.max_attempts} attempts; last: {type(error).__name__}"
+                    ) from None
+                log.warning("%s: %s: %s, reading again", self.source, where, type(error).__name__)
+                retry.sleep()
+
+    def _answer(self, method, url, where, params, accept, stream) -> requests.Response:
+        """The answer after the adapter's retries, with one new token on a 401."""
+        response = self._request(method, url, params, accept, stream)
+        if response.status_code == 401 and self.auth is not None:
+            response.close()
+            log.info("%s: %s: token refused (401), getting a new one", self.source, where)
+            self._fetch_token()
+            response = self._request(method, url, params, accept, stream)
+            if response.status_code == 401:
+                raise SourceAuthError(
+                    f"{self.source}: {where}: HTTP 401 again right after a new token"
                 )
-                status = response.status_code
-                if status == 401 and authed and self.auth is not None:
-                    if reauthed:
-                        raise SourceAuthError(
-                            f"{self.source}: {where}: HTTP 401 again right after a new token"
-                        )
-                    log.info("%s: %s: token refused (401), getting a new one", self.source, where)
-                    reauthed = True
-                    self.auth.access_token = None
-                    attempt -= 1  # a re-auth is not a failed attempt
-                    continue
-                if status == 429:
-                    last = "HTTP 429"
-                    wait = min(
-                        _retry_after(response, policy.backoff(attempt)), policy.max_retry_after
-                    )
-                elif status in RETRYABLE_STATUS:
-                    last = f"HTTP {status}"
-                    wait = policy.backoff(attempt)
-                elif not parse_json:
-                    return response
-                else:
-                    _raise_for_client_error(response, f"{self.source} {where}")
-                    if split_key is None:
-                        return response.json()  # a truncated body raises: retried below
-                    return _split_body(response, split_key)
-            except (SourceError, KeyboardInterrupt):
-                raise
-            except TRANSIENT_ERRORS + (requests.JSONDecodeError,) as error:
-                last = f"{type(error).__name__}"
-                wait = policy.backoff(attempt)
-            if attempt >= policy.max_attempts:
-                raise SourceUnavailable(
-                    f"{self.source} unavailable: {where}: gave up after {attempt} attempts; "
-                    f"last: {last}"
-                )
-            log.warning(
-                "%s: %s: %s, attempt %d/%d, retrying in %.1fs",
-                self.source,
-                where,
-                last,
-                attempt,
-                policy.max_attempts,
-                wait,
-            )
-            policy.sleep(wait)
+        _raise_if_unavailable(response, f"{self.source} unavailable: {where}", self.retry)
+        return response
+
+    def _request(self, method, url, params, accept, stream) -> requests.Response:
+        if self.auth is not None and not self.session.token:
+            self._fetch_token()
+        self.calls += 1
+        return self.session.request(
+            method,
+            url,
+            params=params,
+            headers={"Accept": accept},
+            timeout=self.timeout,
+            stream=stream,
+        )
+
+    def get_json(self, path: str, *, where: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The decoded body of a 2xx answer; any other answer is a :class:`SourceError`."""
+
+        def decode(response: requests.Response) -> Any:
+            _raise_for_client_error(response, f"{self.source} {where}")
+            return response.json()  # a truncated body raises: read again
+
+        return self.send("GET", path, where=where, params=params, read=decode)
 
     # -- paging -------------------------------------------------------------------------
+    def _page(self, path: str, where: str, params: Mapping[str, Any], data_key: str):
+        def decode(response: requests.Response) -> tuple[Any, list[str] | None]:
+            _raise_for_client_error(response, f"{self.source} {where}")
+            return _split_body(response, data_key)
+
+        return self.send("GET", path, where=where, params=params, read=decode)
+
     def pages(
         self,
         endpoint: Endpoint,
@@ -308,18 +367,12 @@ class RestClient:
             stable = True
             while True:
                 where = f"{described} page {number}"
-                body, texts = self._send(
-                    "GET",
-                    endpoint.path,
-                    where=where,
-                    parse_json=True,
-                    split_key=paging.data_key,
-                    params={
-                        **query,
-                        paging.page_param: number,
-                        paging.size_param: paging.page_size,
-                    },
-                )
+                page_query = {
+                    **query,
+                    paging.page_param: number,
+                    paging.size_param: paging.page_size,
+                }
+                body, texts = self._page(endpoint.path, where, page_query, paging.data_key)
                 try:
                     page_total = int(body[paging.total_key])
                     records = body[paging.data_key]
@@ -434,16 +487,30 @@ def _split_body(response: requests.Response, data_key: str) -> tuple[Any, list[s
         return response.json(), None
     try:
         return split_page(text, data_key)
-    except json.JSONDecodeError as error:  # a truncated body: retried like response.json()
+    except json.JSONDecodeError as error:  # a truncated body: read again like response.json()
         raise requests.JSONDecodeError(error.msg, error.doc, error.pos) from error
 
 
-def _retry_after(response: requests.Response, default: float) -> float:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else default
-    except ValueError:
-        return default  # an HTTP-date: fall back on our own backoff
+def _exhausted(error: Exception) -> bool:
+    """True when requests raised because urllib3's Retry ran out (not a broken body)."""
+    return bool(error.args) and isinstance(error.args[0], MaxRetryError)
+
+
+def _describe(error: Exception) -> str:
+    """``ConnectionError (NewConnectionError)``: requests' name and the last cause's."""
+    reason = error.args[0].reason if _exhausted(error) else None
+    return type(error).__name__ + (f" ({type(reason).__name__})" if reason else "")
+
+
+def _raise_if_unavailable(response: requests.Response, where: str, policy: RetryPolicy) -> None:
+    """The adapter gave back its last retryable answer: the retries are used up."""
+    if response.status_code in RETRYABLE_STATUS:
+        retries = getattr(response.raw, "retries", None)
+        attempts = len(retries.history) + 1 if retries is not None else policy.max_attempts
+        response.close()
+        raise SourceUnavailable(
+            f"{where}: gave up after {attempts} attempts; last: HTTP {response.status_code}"
+        )
 
 
 def _raise_for_client_error(response: requests.Response, where: str) -> None:
