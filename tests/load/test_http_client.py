@@ -52,7 +52,9 @@ def test_5xx_backs_off_exponentially_then_succeeds(stub):
     with client_for(stub, sleeps) as client:
         assert len(list(client.records(thutuc_endpoint(AGENCY)))) == len(stub.thutuc)
     assert calls_to(stub, "/api/v1/thutuc") == 4  # three failures, then the answer
-    assert sleeps and all(later > earlier for earlier, later in zip(sleeps, sleeps[1:]))
+    assert sleeps and all(
+        later > earlier for earlier, later in zip(sleeps, sleeps[1:], strict=False)
+    )
 
 
 def test_backoff_has_a_cap(stub):
