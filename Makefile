@@ -15,8 +15,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: setup
 	$(RUN) eduwh run --as-of 2019-12-06
 
+# Two pytest-xdist workers; tests/conftest.py keeps a module, and the 2019 night, on one.
 test: setup lint browser office redis
-	$(RUN) pytest
+	$(RUN) pytest -n 2 --dist loadgroup
 
 # Headless Chromium for the report's HTML test, from Debian's packages.
 browser:

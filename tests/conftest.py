@@ -2,6 +2,23 @@
 
 Each pytest session gets its own state folder and a free port, so parallel sessions
 (and a developer's own `make run` warehouse) never meet.
+
+Shared fixtures for new tests (use them rather than building your own, a night costs
+minutes):
+- `settings`: the session's embedded server, bootstrapped; `new_database(settings)` /
+  `fresh_settings`: a new empty database on it.
+- `builtin_dataset`: the built-in 2019 data set, generated once per session (read-only).
+- `main_job_run`: `eduwh run --as-of 2019-12-06` once per session (env, figures,
+  expected.json); a test that only reads its warehouse uses it. A test that changes the
+  warehouse must run its own night (or undo nothing it does not own).
+- `airflow_db`: the session's Airflow metadata, migrated.
+- tests/report/conftest.py `built`: the 2019 data set landed and the one-stop domains
+  built by dbt, once per session (read-only; adding models to it is fine).
+
+`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`): each
+worker is a session of its own (own state folder, own server). So that a module's
+fixtures and the 2019 night are not paid twice, `pytest_collection_modifyitems` below
+keeps each module on one worker and every test of `main_job_run` on the same one.
 """
 
 from __future__ import annotations
@@ -119,3 +136,20 @@ def main_job_run(settings):
         json.loads(run.stdout[run.stdout.rindex('{\n  "agency"') :]),
         json.loads(expected_file.read_text()),
     )
+
+
+# Tests that read the session's 2019 night, wherever they are: one xdist group (one
+# worker), so the night runs once.
+SHARED_NIGHT_FIXTURES = ("main_job_run", "night_2019")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(items) -> None:
+    """Under `--dist loadgroup`: a module's tests on one worker (its module-scoped
+    fixtures are built once), the tests of the 2019 night all on the same worker."""
+    for item in items:
+        if any(name in item.fixturenames for name in SHARED_NIGHT_FIXTURES):
+            group = "night_2019"
+        else:
+            group = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -40,7 +40,14 @@ def dbt_threads() -> int:
 def dbt_build_group():
     """The whole dbt project as one Cosmos task group (one build)."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos import settings as cosmos_settings
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
+
+    # Cosmos' "reliable retry" rewrites ALL the producer's XComs so far, compressed, into
+    # an Airflow Variable on EVERY push (some 1,700 a night): quadratic, it made the one
+    # dbt build cost 1.3-1.5x itself (issue 11). Off, the backup is written once, when
+    # the producer fails (its failure and retry callbacks), which is when a retry reads it.
+    cosmos_settings.enable_watcher_reliable_retry = False
 
     manifest = manifest_path(Settings.from_env())
     if not manifest.exists():

@@ -58,6 +58,8 @@ def ratios_of(figures: dict) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(settings, dataset):
+    """The 2019 warehouse of the report tests, built once per session: its tests only
+    read it (one adds the other sources' models on their empty landing tables)."""
     return build_warehouse(settings, dataset, "report")
