@@ -89,6 +89,19 @@ def _run(settings: Settings, args) -> int:
     )
 
 
+def _agencies(settings: Settings, args) -> int:
+    import json
+
+    from eduwh.ops import agencies_listing, agencies_table
+
+    listing = agencies_listing(settings)
+    if args.format == "json":
+        print(json.dumps(listing, ensure_ascii=False, indent=2))
+    else:
+        print(agencies_table(listing))
+    return 0
+
+
 def _report(settings: Settings, args) -> int:
     from eduwh.report.cli import report_main
 
@@ -224,7 +237,12 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="the main job: extract-load, build, check, figures")
     run.add_argument("--as-of", required=True, help="report date, YYYY-MM-DD")
     run.add_argument("--data", help="sandbox data set folder (default: the built-in 2019 set)")
-    run.add_argument("--faults", default="none", help="sandbox fault profile")
+    run.add_argument(
+        "--faults",
+        action="append",
+        help="sandbox fault profile (none, bad-night), or PREFIX=profile for one instance"
+        " of a data set of several agencies (repeatable)",
+    )
     run.add_argument(
         "--executor",
         choices=["in-process", "celery"],
@@ -232,6 +250,12 @@ def _parser() -> argparse.ArgumentParser:
         help="in-process: Airflow's dag.test() here; celery: on the running `eduwh cluster`",
     )
     run.set_defaults(handler=_run)
+
+    ag = commands.add_parser(
+        "agencies", help="the agency register and each agency's last successful night"
+    )
+    ag.add_argument("--format", choices=["table", "json"], default="table")
+    ag.set_defaults(handler=_agencies)
 
     rp = commands.add_parser("report", help="the annual report from the marts")
     rp.add_argument("--year", type=int, required=True)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -20,15 +21,18 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 
+from eduwh.agency import PREFIX
 from eduwh.console import NightConsole
 from eduwh.errors import UserError
 from eduwh.night import (
     WAREHOUSE_DAG,
     check_data_dir,
+    check_register,
     landed_summary,
     latest_as_of,
     night_sources,
     run_dag,
+    run_source_dag,
 )
 from eduwh.settings import Settings
 
@@ -36,18 +40,25 @@ LOCAL_TZ = "Asia/Ho_Chi_Minh"
 
 
 def run_main_job(
-    settings: Settings, as_of: str, data: str | None, faults: str, executor: str = "in-process"
+    settings: Settings,
+    as_of: str,
+    data: str | None,
+    faults: str | list[str] | None,
+    executor: str = "in-process",
 ) -> int:
     as_of_date = parse_as_of(as_of)
-    check_faults(faults)
-    cluster = None
+    faults = parse_faults(faults)
+    cluster, failures = None, []
     if executor == "celery":  # the night of a running `eduwh cluster`, its sources
+        if isinstance(faults, dict):
+            raise UserError("--faults PREFIX=profile is for a local night (--executor in-process)")
         from eduwh.cluster.night import ClusterNight
 
         cluster = ClusterNight.connect(settings, data, faults)
         data_dir = cluster.data_dir
     else:
         data_dir = check_data_dir(settings, data)
+        check_register(settings, data_dir)
     check_not_after_the_data(as_of_date, latest_as_of(data_dir))
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     console = NightConsole(settings.home / "logs" / f"run-{as_of_date}-{stamp}.log")
@@ -57,7 +68,7 @@ def run_main_job(
                 cluster.run(night_logical_date(as_of_date), console)
                 figures = published_figures(settings, as_of_date, console)
             else:
-                figures = _night(settings, as_of_date, data_dir, faults, console)
+                figures, failures = _night(settings, as_of_date, data_dir, faults, console)
     except UserError:
         for line in console.error_excerpt():  # the failing node and its error, from the log
             console.console.print(f"  | {line}", markup=False)
@@ -66,10 +77,19 @@ def run_main_job(
     finally:
         console.close()
     print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if cluster is None and failures:  # the warehouse built with what landed; said at the end
+        for line in failures:
+            print(f"eduwh: error: {line}", file=sys.stderr)
+        return 1
     return 0
 
 
-def _night(settings: Settings, as_of_date: date, data_dir, faults: str, console) -> dict:
+def _night(
+    settings: Settings, as_of_date: date, data_dir, faults, console
+) -> tuple[dict, list[str]]:
+    """The night's figures, and one line per agency whose source failed (with a register
+    the other agencies land and the warehouse builds; without one a failed source ends
+    the night, as it always did)."""
     from eduwh import warehouse
     from eduwh.setup import setup
     from eduwh.warehouse.dbt import dbt_environment
@@ -82,16 +102,23 @@ def _night(settings: Settings, as_of_date: date, data_dir, faults: str, console)
     os.environ.update(dbt_environment(settings))
     logical_date = night_logical_date(as_of_date)
     clock = datetime.combine(as_of_date, datetime.max.time()).replace(microsecond=0)
+    failures: list[str] = []
     with night_sources(settings, data_dir, clock=clock, faults=faults) as night:
         console.line(night.description)
         for dag_id in night.dag_ids:
             with console.step(dag_id) as step:
-                run = run_dag(dag_id, logical_date)
+                if night.register is None:
+                    run = run_dag(dag_id, logical_date)
+                else:
+                    run, failed = run_source_dag(settings, dag_id, logical_date)
+                    failures += failed
+                    for line in failed:
+                        console.line(line)
                 step["summary"] = landed_summary(settings, run.run_id)
         with console.step(WAREHOUSE_DAG) as step:
             run = run_dag(WAREHOUSE_DAG, logical_date)
             step["summary"] = f"{len(run.get_task_instances())} tasks (dbt nodes, checks, report)"
-    return published_figures(settings, as_of_date, console)
+    return published_figures(settings, as_of_date, console), failures
 
 
 def night_logical_date(as_of_date: date) -> datetime:
@@ -173,6 +200,25 @@ def parse_as_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise UserError(f"--as-of must be a date like 2019-12-06, not {text!r}") from None
+
+
+def parse_faults(given: str | list[str] | None) -> str | dict[str, str]:
+    """`--faults`: one profile for every instance, or `PREFIX=profile` (repeatable) for
+    single instances of a data set of several agencies; each profile checked."""
+    items = [given] if isinstance(given, str) else list(given or [])
+    if not items:
+        return "none"
+    if len(items) == 1 and "=" not in items[0]:
+        check_faults(items[0])
+        return items[0]
+    by_prefix: dict[str, str] = {}
+    for item in items:
+        prefix, equals, profile = item.partition("=")
+        if not equals or not PREFIX.match(prefix.strip()):
+            raise UserError(f"--faults {item!r}: give one profile, or PREFIX=profile each time")
+        check_faults(profile.strip())
+        by_prefix[prefix.strip()] = profile.strip()
+    return by_prefix
 
 
 def check_faults(profile: str) -> None:

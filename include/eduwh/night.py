@@ -20,7 +20,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from eduwh.agency import Agency, night_agency, read_dataset_json
+from eduwh.agency import (
+    SOURCE_KEYS,
+    Agency,
+    Registered,
+    check_instances,
+    night_agency,
+    read_dataset_json,
+    read_register,
+)
 from eduwh.errors import UserError
 from eduwh.settings import PROJECT_ROOT, Settings
 
@@ -46,6 +54,8 @@ SANDBOX_SETTINGS = (
     "SIS_DROP_DIR",
 )
 AGENCY_SETTINGS = ("EDUWH_AGENCY_CODE", "EDUWH_AGENCY_NAME", "EDUWH_MOET_DEPARTMENT_CODE")
+REGISTER_FILE = "agencies.yml"  # a data set of several agencies (contracts/sandbox_dataset.md)
+REGISTER_SETTING = "EDUWH_AGENCIES_FILE"
 
 
 @dataclass
@@ -55,6 +65,7 @@ class NightSources:
     description: str
     server: Any = None  # the SandboxServer, so a backfill can move its clock
     data_dir: Path | None = None
+    register: list[Registered] | None = None  # None: the one agency, no register file
 
 
 def check_data_dir(settings: Settings, data: str | Path | None) -> Path | None:
@@ -69,10 +80,24 @@ def check_data_dir(settings: Settings, data: str | Path | None) -> Path | None:
     return check_dataset_folder(Path(data))
 
 
+def check_register(settings: Settings, data_dir: Path | None) -> None:
+    """The register of `EDUWH_AGENCIES_FILE`, checked at start-up (before anything
+    starts); with real sources its instances must be configured now, a sandbox night
+    checks them once the sandbox gave its settings."""
+    if settings.agencies_file is None:
+        return
+    register = read_register(settings.agencies_file)
+    if data_dir is None:
+        check_instances(register, settings.instance_settings)
+
+
 def check_dataset_folder(data_dir: Path) -> Path:
     """A folder in the layout of contracts/sandbox_dataset.md, or a one-line error."""
     if not data_dir.is_dir():
         raise UserError(f"--data {data_dir}: no such folder")
+    if (data_dir / REGISTER_FILE).exists():  # several agencies, a data set each
+        read_register(data_dir / REGISTER_FILE)  # a bad register is a one-line error here
+        return data_dir
     if (data_dir / "dataset.json").exists():
         read_dataset_json(data_dir)  # a malformed one is a one-line error here
     if not any((data_dir / folder).is_dir() for folder in SOURCE_DAGS):
@@ -85,6 +110,9 @@ def check_dataset_folder(data_dir: Path) -> Path:
 
 def latest_as_of(data_dir: Path | None) -> date | None:
     """The last day a data set can answer for (its `as_of`), None when it does not say."""
+    if data_dir is not None and (data_dir / REGISTER_FILE).exists():
+        days = [latest_as_of(folder) for folder in sorted(data_dir.iterdir()) if folder.is_dir()]
+        return max((day for day in days if day), default=None)
     if data_dir is None or not (data_dir / "dataset.json").exists():
         return None
     as_of = read_dataset_json(data_dir).get("as_of")
@@ -100,22 +128,34 @@ def night_sources(
     data_dir: Path | None,
     *,
     clock: datetime | None = None,
-    faults: str = "none",
+    faults: str | dict[str, str] = "none",
 ) -> Iterator[NightSources]:
     """The sources of the night, their settings in this process's environment (the tasks
-    of `dag.test()` read them) while the block runs."""
-    saved = {name: os.environ.get(name) for name in (*SANDBOX_SETTINGS, *AGENCY_SETTINGS)}
+    of `dag.test()` read them) while the block runs. A register (`EDUWH_AGENCIES_FILE`,
+    or a data set of several agencies) is checked whole, its instances configured."""
+    saved = {
+        name: os.environ.get(name)
+        for name in (*SANDBOX_SETTINGS, *AGENCY_SETTINGS, REGISTER_SETTING)
+    }
+    added: set[str] = set()  # the settings of the several-agencies sandbox's instances
     night = None
     try:
-        if data_dir is None:
+        if data_dir is not None and (data_dir / REGISTER_FILE).exists():
+            night = _agency_sandbox(settings, data_dir, clock, faults, added)
+        elif settings.agencies_file is not None:
+            night = _registered_sources(settings, data_dir, clock, faults)
+        elif data_dir is None:
             night = _real_sources(settings)
         else:
             night = _sandbox(settings, data_dir, clock, faults)
-        os.environ.update(night.agency.environment())
+        if night.register is None:
+            os.environ.update(night.agency.environment())
         yield night
     finally:
         if night is not None and night.server is not None:
             night.server.stop()
+        for name in added - saved.keys():
+            os.environ.pop(name, None)
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -134,9 +174,76 @@ def _real_sources(settings: Settings) -> NightSources:
     return NightSources(settings.agency, dag_ids, "sources: the real systems of the settings")
 
 
+def _registered_sources(settings: Settings, data_dir, clock, faults) -> NightSources:
+    """A register file with the real instances it names (or one sandbox data set: its
+    sources stand in for the default prefixes)."""
+    register = read_register(settings.agencies_file)
+    night = (
+        _real_sources(settings) if data_dir is None else _sandbox(settings, data_dir, clock, faults)
+    )
+    check_instances(register, Settings.from_env().instance_settings)
+    return _with_register(night, register)
+
+
+def _agency_sandbox(
+    settings: Settings, data_dir: Path, clock, faults, added: set[str]
+) -> NightSources:
+    """A data set of several agencies: every instance its register names, served at once
+    by the sandbox (stand_ins().AgencySandbox), their settings in the environment."""
+    from eduwh.stand_ins import stand_ins
+
+    register_path = settings.agencies_file or data_dir / REGISTER_FILE
+    register = read_register(register_path)
+    AgencySandbox = getattr(stand_ins(), "AgencySandbox", None)
+    if AgencySandbox is None:
+        raise UserError("the installed sandbox cannot serve a data set of several agencies")
+    try:
+        sandbox = AgencySandbox(
+            data_dir, clock=clock, faults=faults, client_secret=secrets.token_urlsafe(16)
+        )
+    except (ValueError, KeyError, TypeError, OSError) as error:  # the data set's, not ours
+        raise UserError(f"the sandbox cannot serve {data_dir}: {error!r}") from None
+    sandbox.start()
+    for name in SANDBOX_SETTINGS:
+        os.environ.pop(name, None)
+    added.update(sandbox.settings)
+    os.environ.update(sandbox.settings)
+    os.environ[REGISTER_SETTING] = str(register_path)
+    night = NightSources(
+        _reporting_agency(register),
+        [],
+        f"sources: sandbox on {data_dir} ({sandbox.describe()}; faults {faults})",
+        server=sandbox,
+        data_dir=data_dir,
+    )
+    try:
+        check_instances(register, Settings.from_env().instance_settings)
+    except UserError:
+        sandbox.stop()
+        raise
+    return _with_register(night, register)
+
+
+def _with_register(night: NightSources, register: list[Registered]) -> NightSources:
+    """The night runs the source DAGs of every source the register names."""
+    named = {source for entry in register for source in entry.sources}
+    night.dag_ids = [SOURCE_DAGS[source] for source in SOURCE_KEYS if source in named]
+    night.register = register
+    night.agency = _reporting_agency(register)
+    return night
+
+
+def _reporting_agency(register: list[Registered]) -> Agency:
+    """The agency the night stands for (the one no other succeeds, else the first)."""
+    heads = [entry for entry in register if entry.successor is None]
+    return (heads or register)[0].agency
+
+
 def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSources:
     from eduwh.stand_ins import stand_ins
 
+    if not isinstance(faults, str):
+        raise UserError("--faults PREFIX=profile is for a data set of several agencies")
     SandboxServer = stand_ins().SandboxServer
     agency = night_agency(settings.configured_agency, data_dir)
     client_id, client_secret = "eduwh", secrets.token_urlsafe(16)  # a new secret each night
@@ -209,22 +316,67 @@ def dag(dag_id: str):
 
 def run_dag(dag_id: str, logical_date: datetime, conf: dict | None = None):
     """One DAG run through Airflow's own task runner (`dag.test()`), returned; a failed
-    run is a one-line error naming the failed tasks. A local night fails fast: its tasks
-    are not retried (dag.test() would sit out each retry delay); the scheduler's runs keep
-    the DAG's retries."""
+    run is a one-line error naming the failed tasks."""
+    run = _test_run(dag_id, logical_date, conf)
+    if _state(run) != "success":
+        raise _failed(dag_id, logical_date, run)
+    return run
+
+
+def run_source_dag(settings: Settings, dag_id: str, logical_date: datetime):
+    """A source DAG's night, returned with one line per agency whose mapped landing task
+    failed (the other agencies landed); any other failure is the one-line error of
+    :func:`run_dag`."""
+    run = _test_run(dag_id, logical_date, None)
+    if _state(run) == "success":
+        return run, []
+    failed = [ti for ti in run.get_task_instances() if ti.state == "failed"]
+    if not failed or any(ti.map_index < 0 for ti in failed):
+        raise _failed(dag_id, logical_date, run)
+    source = next(key for key, dag_name in SOURCE_DAGS.items() if dag_name == dag_id)
+    codes = [getattr(ti, "rendered_map_index", None) or f"#{ti.map_index}" for ti in failed]
+    return run, [
+        f"{source} of agency {code} failed: {_batch_error(settings, run.run_id, code)}"
+        for code in codes
+    ]
+
+
+def _test_run(dag_id: str, logical_date: datetime, conf: dict | None):
+    """A local night fails fast: its tasks are not retried (dag.test() would sit out each
+    retry delay); the scheduler's runs keep the DAG's retries."""
     night_dag = dag(dag_id)
     for task in night_dag.tasks:
         task.retries = 0
-    run = night_dag.test(logical_date=logical_date, run_conf=conf)
-    state = str(getattr(run.state, "value", run.state))
-    if state != "success":
-        failed = [ti.task_id for ti in run.get_task_instances() if ti.state == "failed"]
-        raise UserError(
-            f"{dag_id} night {logical_date.date()} ended {state}; failed tasks: "
-            f"{', '.join(failed) or '-'}; the task logs are in "
-            f"{os.environ.get('AIRFLOW__LOGGING__BASE_LOG_FOLDER', 'the Airflow log folder')}"
-        )
-    return run
+    return night_dag.test(logical_date=logical_date, run_conf=conf)
+
+
+def _state(run) -> str:
+    return str(getattr(run.state, "value", run.state))
+
+
+def _failed(dag_id: str, logical_date: datetime, run) -> UserError:
+    failed = [ti.task_id for ti in run.get_task_instances() if ti.state == "failed"]
+    return UserError(
+        f"{dag_id} night {logical_date.date()} ended {_state(run)}; failed tasks: "
+        f"{', '.join(failed) or '-'}; the task logs are in "
+        f"{os.environ.get('AIRFLOW__LOGGING__BASE_LOG_FOLDER', 'the Airflow log folder')}"
+    )
+
+
+def _batch_error(settings: Settings, run_id: str, agency_code: str) -> str:
+    """The first line of the error the agency's failed batch recorded (the task log has
+    the rest)."""
+    from eduwh import warehouse
+
+    with warehouse.connect(settings, role="eduwh_loader") as conn:
+        row = conn.execute(
+            "select error from meta.batch where run_id = %s and agency_code = %s"
+            " and status = 'failed' order by batch_id desc limit 1",
+            (run_id, agency_code),
+        ).fetchone()
+    if row is None or not row[0]:
+        return "its task failed before a batch opened (see the task log)"
+    return row[0].strip().splitlines()[0][:300]
 
 
 def landed_summary(settings: Settings, run_id: str) -> str:

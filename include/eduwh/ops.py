@@ -42,6 +42,7 @@ from eduwh.night import (
     SANDBOX_SETTINGS,
     WAREHOUSE_DAG,
     check_data_dir,
+    check_register,
     dag,
     night_sources,
     run_dag,
@@ -97,6 +98,7 @@ def backfill(
         raise OpsError(f"not a source DAG: {', '.join(unknown)} (known: {', '.join(SOURCE_DAGS)})")
     planned = nights(start, end)
     data_dir = check_data_dir(settings, data)
+    check_register(settings, data_dir)
     started = time.monotonic()
 
     echo(f"warehouse: {warehouse.ensure(settings)}")
@@ -335,3 +337,73 @@ def _announce(settings: Settings, port: int, process: subprocess.Popen) -> None:
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+# -- eduwh agencies -----------------------------------------------------------------
+def agencies_listing(settings: Settings) -> list[dict]:
+    """The register (checked whole) and, per agency, the last successful batch of each
+    of its sources (meta.batch: agency_code + source, status succeeded); a warehouse that
+    cannot be read leaves the nights null (said once on stderr)."""
+    from eduwh.agency import register_of
+
+    register = register_of(settings)
+    nights = _last_successes(settings)
+    return [
+        {
+            "code": entry.code,
+            "name": entry.agency.name,
+            "province_code": entry.province_code,
+            "moet_department_code": entry.agency.moet_department_code,
+            "valid_from": entry.valid_from.isoformat() if entry.valid_from else None,
+            "valid_to": entry.valid_to.isoformat() if entry.valid_to else None,
+            "successor": entry.successor,
+            "sources": {
+                source: {"instance": prefix, "last_success": nights.get((entry.code, source))}
+                for source, prefix in entry.sources.items()
+            },
+        }
+        for entry in register
+    ]
+
+
+def _last_successes(settings: Settings) -> dict[tuple[str, str], str]:
+    import psycopg
+
+    from eduwh import warehouse
+
+    try:
+        with warehouse.connect(settings, role="eduwh_loader") as conn:
+            rows = conn.execute(
+                "select agency_code, source, max(finished_at) from meta.batch"
+                " where status = 'succeeded' and agency_code is not null"
+                " group by agency_code, source"
+            ).fetchall()
+    except (warehouse.WarehouseError, psycopg.errors.UndefinedTable) as error:
+        print(f"eduwh: the nights are unknown: {str(error).splitlines()[0]}", file=sys.stderr)
+        return {}
+    return {(code, source): finished.isoformat() for code, source, finished in rows}
+
+
+def agencies_table(listing: list[dict]) -> str:
+    """The listing as a plain text table, one line per agency and source."""
+    header = ("code", "name", "valid", "successor", "source", "instance", "last success")
+    lines = [header]
+    for agency in listing:
+        valid = f"{agency['valid_from'] or '…'} – {agency['valid_to'] or '…'}"
+        for source, state in agency["sources"].items():
+            lines.append(
+                (
+                    agency["code"],
+                    agency["name"] or "",
+                    valid,
+                    agency["successor"] or "",
+                    source,
+                    state["instance"],
+                    state["last_success"] or "never",
+                )
+            )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )

@@ -171,13 +171,21 @@ def source_dag(
     params: Mapping[str, Param] | None = None,
     task_id: str = "extract_load",
 ):
-    """A source DAG: nightly, one task that lands one source system's night into raw.
+    """A source DAG: nightly, the night of one source system into raw, per agency.
+
+    A first small task reads the agency register (eduwh.agency) at run time and returns
+    the agencies whose system the night extracts; the landing task is mapped over them
+    (Airflow dynamic task mapping), one task instance per agency, so one agency's failure
+    is visible and retried alone while the others land. ``pool`` is the source's key
+    (motcua, eoffice, csdl_moet, sis) and its one pool: the pool stays per source, shared
+    by the agencies' instances of it.
 
     ``land`` names the loader's night function as ``"module:function"``, imported only when
-    the task runs (parsing the DAG stays cheap); it is called with (Settings, Night) and
-    returns the summary that goes to XCom. The pool caps the calls to a system the
-    Department does not own; the outlets are the Assets that schedule the warehouse DAG.
+    the task runs (parsing the DAG stays cheap); it is called with (Settings, Night) — the
+    settings of that agency and its instance — and returns the summary that goes to XCom.
+    The outlets are the Assets that schedule the warehouse DAG.
     """
+    source_key = pool
 
     @dag(
         dag_id=dag_id,
@@ -191,14 +199,24 @@ def source_dag(
         doc_md=doc,
     )
     def source():
-        @task(task_id=task_id, pool=pool, outlets=list(outlets))
-        def land_night(logical_date=None, params=None, run_id=None) -> dict:
+        @task(task_id="agencies", pool=pool)
+        def agencies(logical_date=None) -> list[str]:
+            from eduwh.load.register import night_agencies
+
+            return night_agencies(Settings.from_env(), source_key, Night(logical_date))
+
+        @task(task_id=task_id, pool=pool, outlets=list(outlets), map_index_template="{{ agency }}")
+        def land_night(agency: str, logical_date=None, params=None, run_id=None) -> dict:
+            from airflow.sdk import get_current_context
+
+            from eduwh.load.register import agency_settings
+
+            get_current_context()["agency"] = agency  # the mapped task's name in the UI
             module, function = land.split(":")
             loader = getattr(importlib.import_module(module), function)
-            return json_safe(
-                loader(Settings.from_env(), Night(logical_date, run_id, dict(params or {})))
-            )
+            settings = agency_settings(Settings.from_env(), source_key, agency)
+            return json_safe(loader(settings, Night(logical_date, run_id, dict(params or {}))))
 
-        land_night()
+        land_night.expand(agency=agencies())
 
     return source()

@@ -96,10 +96,15 @@ class Batch:
         given) and commit — all or nothing. Returns the batch's counts."""
         self._close_copies(None)
         self.new_rejects = quarantine.insert(
-            self.data, self.id, self.source, self.quarantine_entity, self.rejected
+            self.data,
+            self.id,
+            self.source,
+            self.quarantine_entity,
+            self.rejected,
+            self.agency_code,
         )
         for entity, items in self._other.items():
-            quarantine.insert(self.data, self.id, self.source, entity, items)
+            quarantine.insert(self.data, self.id, self.source, entity, items, self.agency_code)
         ledger.succeed(
             self.data, self.id, reported=reported, landed=landed, quarantined=len(self.rejected)
         )

@@ -109,6 +109,25 @@ create table if not exists meta.quarantine (
     quarantined_at timestamptz not null default now(),
     unique (source, entity, record_sha256, reason)
 )""",
+    # Quarantine per (source, agency): two agencies' instances may send the same bad
+    # record; each agency keeps its own (the agency of the batch for older rows).
+    "alter table meta.quarantine add column if not exists agency_code text",
+    """
+update meta.quarantine q set agency_code = coalesce(
+    (select b.agency_code from meta.batch b where b.batch_id = q.batch_id), ''
+) where q.agency_code is null""",
+    "alter table meta.quarantine alter column agency_code set default ''",
+    "alter table meta.quarantine alter column agency_code set not null",
+    """
+do $$ begin
+    if exists (select 1 from pg_constraint
+               where conname = 'quarantine_source_entity_record_sha256_reason_key') then
+        alter table meta.quarantine
+            drop constraint quarantine_source_entity_record_sha256_reason_key;
+        alter table meta.quarantine add constraint quarantine_per_agency_key
+            unique (source, agency_code, entity, record_sha256, reason);
+    end if;
+end $$""",
 ]
 
 # The tables of the school files carry the file (and a SIS delivery its stamp) per row.

@@ -33,16 +33,25 @@ class Quarantined:
 
 
 def insert(
-    conn: psycopg.Connection, batch_id: int, source: str, entity: str, items: list[Quarantined]
+    conn: psycopg.Connection,
+    batch_id: int,
+    source: str,
+    entity: str,
+    items: list[Quarantined],
+    agency_code: str = "",
 ) -> int:
-    """Insert in the caller's transaction; returns how many were new."""
+    """Insert in the caller's transaction; returns how many were new (a record is kept
+    once per source, agency, entity and reason)."""
     if not items:
         return 0
     with conn.cursor() as cur:
         cur.executemany(
-            "insert into meta.quarantine (batch_id, source, entity, record, record_sha256,"
-            " reason, detail) values (%s, %s, %s, %s, %s, %s, %s)"
-            " on conflict (source, entity, record_sha256, reason) do nothing",
-            [(batch_id, source, entity, q.text, q.sha256, q.reason, q.detail) for q in items],
+            "insert into meta.quarantine (batch_id, source, agency_code, entity, record,"
+            " record_sha256, reason, detail) values (%s, %s, %s, %s, %s, %s, %s, %s)"
+            " on conflict (source, agency_code, entity, record_sha256, reason) do nothing",
+            [
+                (batch_id, source, agency_code, entity, q.text, q.sha256, q.reason, q.detail)
+                for q in items
+            ],
         )
         return cur.rowcount if cur.rowcount >= 0 else 0

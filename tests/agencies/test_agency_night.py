@@ -1,0 +1,191 @@
+"""A night of two agencies, each with its own one-stop portal (two sandbox instances over
+real HTTP), through Airflow's own task runner: the motcua DAG maps its landing task over
+the register's agencies; one portal down for a night fails that agency's task alone and
+the other lands; the next night catches up with nothing lost or doubled.
+
+The data set: the one-stop part of the 2019 data set, and a copy of it under a second
+agency's code (so the second agency's figures must equal the first's)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+
+import pytest
+
+from eduwh import warehouse
+from tests.conftest import free_port, new_database
+
+sandbox_server = pytest.importorskip("eduwh_sandbox.server")
+motcua_dataset = pytest.importorskip("eduwh_sandbox.motcua_dataset")
+
+pytestmark = pytest.mark.timeout(900)
+
+SUCCESSOR = motcua_dataset.META["agency"]["code"]
+PREDECESSOR = "000.31.62.H34"
+CLOCK = datetime(2019, 12, 6, 23, 59, 59)  # the data set's as_of: the portals answer as then
+NIGHTS = ("2019-12-07", "2019-12-08")  # the logical dates (01:00 local) of the two nights
+SECRET = "agency-night-secret"
+
+RUNNER = """
+import json, sys
+import pendulum
+from eduwh.night import run_source_dag
+from eduwh.settings import Settings
+night = pendulum.parse(sys.argv[1] + "T01:00:00", tz="Asia/Ho_Chi_Minh")
+run, failures = run_source_dag(Settings.from_env(), "motcua_dossiers", night)
+tis = [(ti.task_id, ti.map_index, str(ti.state)) for ti in run.get_task_instances()]
+print("RESULT " + json.dumps({"failures": failures, "tis": tis, "run_id": run.run_id}))
+"""
+
+
+@pytest.fixture(scope="module")
+def two_agencies(tmp_path_factory):
+    root = tmp_path_factory.mktemp("two_agencies")
+    motcua_dataset.generate(root / SUCCESSOR)
+    second = root / PREDECESSOR
+    shutil.copytree(root / SUCCESSOR, second)
+    for path in second.rglob("*.json*"):  # the same dossiers, in the other agency's system
+        path.write_text(path.read_text("utf-8").replace(SUCCESSOR, PREDECESSOR), "utf-8")
+    (root / "agencies.yml").write_text(
+        textwrap.dedent(f"""
+        - code: {SUCCESSOR}
+          name: Sở Giáo dục và Đào tạo A
+          valid_from: 2008-01-01
+          sources: {{motcua: MOTCUA}}
+        - code: {PREDECESSOR}
+          name: Sở Giáo dục và Đào tạo B
+          valid_from: 2008-01-01
+          valid_to: 2019-06-30  # merged: still extracted while its successor is registered
+          successor: {SUCCESSOR}
+          sources: {{motcua: MOTCUA_KT}}
+        """),
+        "utf-8",
+    )
+    return root
+
+
+def _serve(folder):
+    server = sandbox_server.SandboxServer(folder, clock=CLOCK, client_secret=SECRET)
+    server.start()
+    return server
+
+
+def _night(env: dict, logical_day: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, logical_day],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, (done.stdout[-3000:], done.stderr[-6000:])
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def _one(settings, sql: str, *params):
+    with warehouse.connect(settings, role="eduwh_loader") as conn:
+        return conn.execute(sql, params).fetchone()
+
+
+def _landed(settings, agency: str, entity: str) -> tuple[int, int, int]:
+    """(raw rows, distinct versions, quarantined) of the agency's batches of `entity`."""
+    rows, versions = _one(
+        settings,
+        f"select count(*), count(distinct (r.record->>'MaHoSo', r.record->>'NgayCapNhat',"
+        f" r.record->>'MaTTHC')) from raw.motcua__{entity} r"
+        " join meta.batch b using (batch_id) where b.agency_code = %s and b.status = 'succeeded'",
+        agency,
+    )
+    (quarantined,) = _one(
+        settings,
+        "select count(*) from meta.quarantine q join meta.batch b using (batch_id)"
+        " where b.agency_code = %s and q.entity = %s",
+        agency,
+        entity,
+    )
+    return rows, versions, quarantined
+
+
+def test_one_agencys_portal_down_fails_its_task_alone_and_the_next_night_catches_up(
+    settings, airflow_db, two_agencies
+):
+    night_settings = new_database(settings)
+    first = _serve(two_agencies / SUCCESSOR)
+    down_url = f"http://127.0.0.1:{free_port()}"  # the second portal: nobody answers
+    env = {
+        **os.environ,
+        "WAREHOUSE_DSN": warehouse.admin_dsn(night_settings),
+        "EDUWH_AGENCIES_FILE": str(two_agencies / "agencies.yml"),
+        "MOTCUA_BASE_URL": first.urls["motcua"],
+        "MOTCUA_CLIENT_SECRET": SECRET,
+        "MOTCUA_KT_BASE_URL": down_url,
+        "MOTCUA_KT_CLIENT_SECRET": SECRET,
+        "MOTCUA_MAX_ATTEMPTS": "2",  # a dead portal fails in seconds, not minutes
+        "MOTCUA_BACKOFF_MAX": "1",
+    }
+    try:
+        # night 1: B's portal is down
+        result = _night(env, NIGHTS[0])
+        states = {index: state for task, index, state in result["tis"] if task == "extract_load"}
+        assert sorted(states.values()) == ["failed", "success"], result
+        assert len(result["failures"]) == 1, result
+        assert result["failures"][0].startswith(f"motcua of agency {PREDECESSOR} failed: ")
+        assert _landed(night_settings, PREDECESSOR, "hoso")[0] == 0
+        landed_a = _landed(night_settings, SUCCESSOR, "hoso")
+        assert landed_a[0] > 0
+        failed_instance = _one(
+            night_settings,
+            "select source_instance from meta.batch where agency_code = %s and status = 'failed'",
+            PREDECESSOR,
+        )
+        assert failed_instance == ("MOTCUA_KT",)
+
+        # night 2: B's portal answers again (A's has nothing new: its clock stands still)
+        second = _serve(two_agencies / PREDECESSOR)
+        try:
+            result = _night({**env, "MOTCUA_KT_BASE_URL": second.urls["motcua"]}, NIGHTS[1])
+        finally:
+            second.stop()
+        assert result["failures"] == [], result
+    finally:
+        first.stop()
+
+    for entity in ("thutuc", "hoso"):
+        rows_b, versions_b, quarantined_b = _landed(night_settings, PREDECESSOR, entity)
+        rows_a, versions_a, quarantined_a = _landed(night_settings, SUCCESSOR, entity)
+        if entity == "hoso":  # one extraction of each: the same records as A, none twice
+            assert (rows_b, quarantined_b) == (rows_a, quarantined_a) == (landed_a[0], landed_a[2])
+            assert rows_b == versions_b
+        else:  # the catalogue is a snapshot per night: A has two, B one of the same size
+            assert rows_a == 2 * rows_b and versions_a == versions_b
+
+    with warehouse.connect(night_settings, role="eduwh_loader") as conn:
+        marks = dict(
+            conn.execute(
+                "select agency_code, high_water from meta.watermark"
+                " where source = 'motcua' and entity = 'hoso'"
+            ).fetchall()
+        )
+        instances = dict(
+            conn.execute(
+                "select agency_code, string_agg(distinct source_instance, ',') from meta.batch"
+                " where status = 'succeeded' group by agency_code"
+            ).fetchall()
+        )
+        registered = conn.execute(
+            "select agency_code, valid_to::text, successor_code from meta.agency order by 1"
+        ).fetchall()
+    assert set(marks) == {SUCCESSOR, PREDECESSOR}
+    assert marks[SUCCESSOR] == marks[PREDECESSOR]  # both at the second night's end
+    assert instances == {SUCCESSOR: "MOTCUA", PREDECESSOR: "MOTCUA_KT"}
+    assert registered == [
+        (SUCCESSOR, None, None),
+        (PREDECESSOR, "2019-06-30", SUCCESSOR),
+    ]
