@@ -37,5 +37,7 @@ def test_dag_file_parses():
     spec.loader.exec_module(module)
     dag = module.dag
     assert dag.dag_id == "eoffice_documents"
-    (task,) = dag.tasks
-    assert task.pool == "eoffice"
+    # the register's agencies, then the landing task mapped over them, both in the pool
+    assert sorted(task.task_id for task in dag.tasks) == ["agencies", "extract_load"]
+    for task in dag.tasks:
+        assert task.pool == "eoffice"

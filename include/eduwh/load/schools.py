@@ -343,9 +343,12 @@ def load_sis(
         ledger.lock_source(book, source, agency.code)
         summary["abandoned"] = ledger.abandon_stale(book, source, agency.code)
         landed_names = {file for file, _ in _landed(book, source)}
+        owner = _school_owner(book, settings, agency.code)
         for delivery in deliveries:
             if until is not None and delivery.delivered_at >= until:
                 continue
+            if owner(delivery.ma_truong, delivery.nam_hoc) != agency.code:
+                continue  # another agency's school in a shared drop folder
             summary["files_seen"] += 1
             if delivery.file in landed_names:
                 summary["files_unchanged"] += 1
@@ -367,7 +370,7 @@ def load_sis(
                 delivered_at=stamp,
             )
             _count(summary, delivery.file, _land(book, data, item, run_id))
-        for path in strangers:
+        for path in strangers if owner(None, None) == agency.code else ():
             name = f"{path.parent.name}/{path.name}"
             summary["files_seen"] += 1
             if name in landed_names:
@@ -398,6 +401,40 @@ def load_sis(
         summary["quarantined_by_reason"],
     )
     return summary
+
+
+def _school_owner(
+    book: psycopg.Connection, settings: Settings, code: str
+) -> Callable[[str | None, str | None], str]:
+    """Which agency a delivery of a drop folder belongs to, by its school (and year).
+
+    A drop folder (one SIS instance) may serve several agencies of the register (the
+    contract's example: both use SIS). Then the school register decides: the agency whose
+    csdl.moet files of that school landed (meta.loaded_file), of that school year, else
+    of any year (the latest); a school no agency lists yet, and a file whose name says no
+    school, belong to the agency that no other succeeds (after a merger: the successor).
+    A folder of one agency is all that agency's (no lookup)."""
+    from eduwh.agency import register_of
+
+    register = register_of(settings)
+    sharing = [e for e in register if e.sources.get("sis") == settings.source_instance]
+    if len(sharing) <= 1:
+        return lambda school, year: code
+    codes = [entry.code for entry in sharing]
+    head = next((e.code for e in sharing if e.successor is None), codes[0])
+    rows = book.execute(
+        "select school_code, school_year, agency_code from meta.loaded_file"
+        " where source = %s and agency_code = any(%s) and school_code is not null"
+        " order by loaded_at",
+        (csdl_moet.SOURCE, codes),
+    ).fetchall()
+    by_year = {(school, year): owner for school, year, owner in rows}
+    latest = {school: owner for school, _, owner in rows}
+
+    def owner(school: str | None, year: str | None) -> str:
+        return by_year.get((school, year)) or latest.get(school) or head
+
+    return owner
 
 
 def _bad_name(data: bytes) -> Table:
