@@ -69,6 +69,9 @@ def alert_on_failure(context) -> None:
         "date": str(context.get("logical_date") or context.get("run_id")),
         "error": first_line,
     }
+    index = getattr(ti, "map_index", None)
+    if isinstance(index, int) and index >= 0:  # a source task mapped over the agencies
+        alert["agency"] = getattr(ti, "rendered_map_index", None) or index
     log.error("EDUWH ALERT %s", json.dumps(alert, ensure_ascii=False))
     webhook = Settings.from_env().alert_webhook
     if webhook:
