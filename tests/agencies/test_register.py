@@ -160,3 +160,23 @@ def test_without_a_register_the_one_agency_of_the_settings(monkeypatch, capsys):
         "sis": "SIS",
     }
     assert "the nights are unknown" in err  # no warehouse: said, not a traceback
+
+
+def test_a_night_extracts_the_valid_agencies_and_the_predecessors_of_registered_ones(tmp_path):
+    from datetime import date
+
+    from eduwh.agency import night_codes, read_register
+
+    path = tmp_path / "agencies.yml"
+    ended = GOOD.replace(f"  successor: {SUCCESSOR}\n", "")  # closed, nobody took over
+    path.write_text(textwrap.dedent(GOOD), "utf-8")
+    register = read_register(path)
+    assert night_codes(register, "motcua", date(2025, 6, 30)) == [SUCCESSOR, PREDECESSOR]
+    # after its valid_to the predecessor's dossiers still move: extracted
+    assert night_codes(register, "motcua", date(2026, 1, 5)) == [SUCCESSOR, PREDECESSOR]
+    assert night_codes(register, "motcua", date(2007, 12, 31)) == []  # before both began
+    path.write_text(textwrap.dedent(ended), "utf-8")
+    assert night_codes(read_register(path), "motcua", date(2026, 1, 5)) == [SUCCESSOR]
+    # a source an agency does not use is not extracted for it
+    path.write_text(textwrap.dedent(GOOD.replace(", sis: SIS}\n-", "}\n-")), "utf-8")
+    assert night_codes(read_register(path), "sis", date(2025, 1, 1)) == [PREDECESSOR]
