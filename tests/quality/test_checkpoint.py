@@ -2,8 +2,9 @@
 
 A clean build passes; year-over-year movement beyond the band is a warning that does not
 fail the checkpoint; a dossier corrupted in `raw` breaks an identity of
-rpt_dossier_figures after a rebuild, the checkpoint fails naming the expectation, and
-the guard refuses to publish (or marks the report unchecked when allowed).
+rpt_dossier_figures after a rebuild, the build's dbt test fails, the checkpoint reports
+that failure naming the rule (from dbt's run_results.json), and the guard refuses to
+publish (or marks the report unchecked when allowed).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def test_clean_build_passes_and_is_recorded(clean_build, monkeypatch):
     assert outcome.success, outcome.failed
     assert outcome.failed == [] and outcome.warnings == []
     # absent sources are skipped with a note, never failed
-    assert any("rpt_document_figures" in note for note in outcome.notes)
+    assert any("rpt_sis_reconciliation" in note for note in outcome.notes)
     assert guard(clean_build, allow_failed_checks=False) == ("passed", False)
     assert latest_outcome(clean_build).run_id == outcome.run_id
 
@@ -67,11 +68,12 @@ def test_clean_build_passes_and_is_recorded(clean_build, monkeypatch):
     assert run[0] is True and run[1] >= 10 and run[2] >= 40 and run[3] == 0
     assert {
         "raw.completeness",
-        "keys.fct_dossier",
-        "keys.dim_procedure",
-        "figures.rpt_dossier_figures",
         "movement.headline_yoy",
-        "keys.rpt_manual_figures",
+        # the build's dbt tests, reported (keys, identities), not run again
+        "dbt.fct_dossier",
+        "dbt.dim_procedure",
+        "dbt.rpt_dossier_figures",
+        "dbt.rpt_manual_figures",
     } <= suites
     assert owner == "eduwh_transformer"
     assert (clean_build.home / "data_docs" / "index.html").exists()
@@ -108,7 +110,7 @@ def test_clean_build_passes_and_is_recorded(clean_build, monkeypatch):
 
 
 def test_corrupted_dossier_breaks_an_identity_and_the_report_refuses(corrupted_build):
-    from eduwh.warehouse.dbt import run_dbt
+    from eduwh.warehouse.dbt import DbtError, run_dbt
 
     assert run_checkpoint(corrupted_build).success
     # 45 BCCI dossiers get procedure codes that are in no catalogue (as if the portal sent
@@ -128,7 +130,6 @@ def test_corrupted_dossier_breaks_an_identity_and_the_report_refuses(corrupted_b
                 hoso.record, '{MaTTHC}', to_jsonb('9.90' || lpad(n::text, 4, '0')))
             from picked where hoso.record ->> 'MaHoSo' = picked.code
         """)
-    # `run`, not `build`: the dbt tests are not what this test is about.
     run_dbt(corrupted_build, ["run", "--select", *BUILD_SELECT, "--vars", DBT_VARS])
     with warehouse.connect(corrupted_build, "eduwh_reader") as conn:
         with_bcci, total = conn.execute(
@@ -136,12 +137,15 @@ def test_corrupted_dossier_breaks_an_identity_and_the_report_refuses(corrupted_b
             " from marts.rpt_dossier_figures where as_of_date = '2019-12-06'"
         ).fetchone()
     assert with_bcci > total  # the corruption really breaks the identity
+    # The build's tests find it (a test run, as the build's second half).
+    with pytest.raises(DbtError, match="expression_is_true_rpt_dossier_figures"):
+        run_dbt(corrupted_build, ["test", "--select", *BUILD_SELECT, "--vars", DBT_VARS])
 
     outcome = run_checkpoint(corrupted_build)
     assert not outcome.success
-    assert any(
-        IDENTITY in line and "figures.rpt_dossier_figures" in line for line in outcome.failed
-    ), outcome.failed
+    assert any(IDENTITY in line and "dbt.rpt_dossier_figures" in line for line in outcome.failed), (
+        outcome.failed
+    )
     with pytest.raises(ChecksFailed) as refused:
         guard(corrupted_build, allow_failed_checks=False)
     assert IDENTITY in str(refused.value) and outcome.run_id in str(refused.value)
@@ -153,4 +157,4 @@ def test_corrupted_dossier_breaks_an_identity_and_the_report_refuses(corrupted_b
             " where run_id = %s and description = %s",
             (outcome.run_id, IDENTITY),
         ).fetchone()
-    assert row[0] == "unexpected_rows_expectation" and row[1] == "critical" and row[2] == "1"
+    assert row == ("dbt_test:expression_is_true", "critical", "1")  # one row breaks it

@@ -1,6 +1,7 @@
-"""The checkpoint's guards on the Decision 766 marts: a clean build of the hand-made 2025
-records passes them; a numerator above its denominator, a rate out of 0-100 and a
-per-dossier mart that no longer adds up to the indicators each fail, named."""
+"""The checkpoint's guards on the Decision 766 marts (dbt tests of the build, reported by
+the checkpoint): a clean build of the hand-made 2025 records passes them; a numerator
+above its denominator, a rate out of 0-100 and a per-dossier mart that no longer adds up
+to the indicators each fail, named in the checkpoint's result."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import pytest
 
 from eduwh import warehouse
 from eduwh.quality import run_checkpoint
-from eduwh.warehouse.dbt import run_dbt
+from eduwh.warehouse.dbt import DbtError, run_dbt
 from tests.conftest import new_database
 from tests.transform.conftest import create_landing_tables, land
 from tests.transform.test_indicators_766 import AS_OF, CATALOGUE, DOSSIERS
 
-SUITES = {"figures.rpt_indicators_766", "figures.indicator_766_dossiers_add_up"}
+SUITES = {"dbt.rpt_indicators_766", "dbt.rpt_indicator_766_dossiers"}
+MARTS_766 = ["rpt_indicators_766", "rpt_indicator_766_dossiers"]
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,8 @@ def test_clean_marts_pass_and_corruptions_fail_named(built_766):
             " and dossier_code like '%-B'"
         ).rowcount
     assert (changed, moved) == (1, 1)
+    with pytest.raises(DbtError):  # the build's tests, run again on the changed marts
+        run_dbt(built_766, ["test", "--select", *MARTS_766])
     broken = run_checkpoint(built_766)
     assert not broken.success
     failed = "\n".join(broken.failed)

@@ -1,7 +1,9 @@
 """The nightly Great Expectations checkpoint over the warehouse, and the report's guard.
 
 One checkpoint per build: every suite of `suites.py` whose tables exist runs against the
-warehouse through a GX PostgreSQL data source, as the transformer role. Results go to
+warehouse through a GX PostgreSQL data source, as the transformer role, and the build's
+dbt tests are reported beside them (`dbt_tests`, from dbt's run_results.json: a failed
+dbt test fails the checkpoint, named). Results go to
 the `quality` schema (quality.checkpoint_run, quality.expectation_result) and to Data
 Docs under the state folder (`settings.home / "data_docs"`).
 
@@ -28,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from eduwh import warehouse
+from eduwh.quality.dbt_tests import test_rows
 from eduwh.quality.suites import WARNING, SuiteSpec, planned_suites
 from eduwh.settings import PROJECT_ROOT, Settings
 
@@ -118,31 +121,6 @@ def _present(settings: Settings) -> tuple[set[str], set[str]]:
     tables = {f"{schema}.{table}" for schema, table, _ in rows}
     columns = {f"{schema}.{table}.{column}" for schema, table, column in rows}
     return tables, columns
-
-
-def _extra_keys(settings: Settings, tables: set[str]) -> dict[str, tuple[str, ...]]:
-    """Keys of facts and dimensions not listed in suites.TABLE_KEYS, from the `unique`
-    tests of dbt's manifest (when a build left one under the state folder)."""
-    manifest_path = settings.home / "dbt" / "target" / "manifest.json"
-    candidates = {t for t in tables if t.split(".")[1].startswith(("fct_", "dim_"))}
-    if not candidates or not manifest_path.exists():
-        return {}
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except (OSError, ValueError):
-        return {}
-    keys: dict[str, tuple[str, ...]] = {}
-    for node in manifest.get("nodes", {}).values():
-        metadata = node.get("test_metadata") or {}
-        if node.get("resource_type") != "test" or metadata.get("name") != "unique":
-            continue
-        column = (metadata.get("kwargs") or {}).get("column_name")
-        for parent in node.get("depends_on", {}).get("nodes", []):
-            model = parent.rsplit(".", 1)[-1]
-            table = f"marts.{model}"
-            if table in candidates and column and column.isidentifier():
-                keys.setdefault(table, (column,))
-    return keys
 
 
 # --- the file context under the state folder -------------------------------------
@@ -339,15 +317,18 @@ def _store(settings: Settings, run: dict, rows: list[dict]) -> None:
 def run_checkpoint(settings: Settings) -> CheckpointOutcome:
     """Run the one checkpoint of this build; store and return its outcome.
 
-    Success: every expectation of severity critical succeeded. Warnings (year-over-year
-    movement) are reported, never failing. Suites whose tables are absent are skipped
+    Success: every expectation of severity critical and every dbt test of the last build
+    succeeded. Warnings (year-over-year movement, dbt tests of severity warn) are
+    reported, never failing. Suites whose tables are absent are skipped
     with a note.
     """
     started_at = datetime.now(UTC)
     run_id = f"gx-{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     tables, columns = _present(settings)
-    suites, notes = planned_suites(tables, columns, _extra_keys(settings, tables))
-    rows: list[dict] = []
+    suites, notes = planned_suites(tables, columns)
+    rows, dbt_notes = test_rows(settings)
+    notes += dbt_notes
+    dbt_suites = {row["suite"] for row in rows}
     if suites:
         context = _context(settings)
         with warnings_module.catch_warnings():
@@ -357,8 +338,7 @@ def run_checkpoint(settings: Settings) -> CheckpointOutcome:
             checkpoint, by_name = _build(context, settings, suites)
             result = checkpoint.run(run_id=_gx_run_id(run_id, started_at))
         for validation in result.run_results.values():
-            suite_name = validation.suite_name
-            rows.extend(_rows(validation, by_name[suite_name]))
+            rows.extend(_rows(validation, by_name[validation.suite_name]))
     failed = [describe(r) for r in rows if not r["success"] and r["severity"] != WARNING]
     warnings = [describe(r) for r in rows if not r["success"] and r["severity"] == WARNING]
     docs_index = settings.home / "data_docs" / "index.html"
@@ -368,7 +348,7 @@ def run_checkpoint(settings: Settings) -> CheckpointOutcome:
         "started_at": started_at,
         "finished_at": datetime.now(UTC),
         "success": not failed,
-        "suites_run": len(suites),
+        "suites_run": len(suites) + len(dbt_suites),
         "expectations_evaluated": len(rows),
         "expectations_failed": len(failed),
         "warnings": len(warnings),
@@ -427,8 +407,8 @@ def guard(settings: Settings, allow_failed_checks: bool) -> tuple[str, bool]:
     if outcome is None:
         status = "not_run"
         message = (
-            "no quality checkpoint has run on this warehouse: run the checkpoint "
-            "(python -m eduwh.quality) before publishing the report"
+            "no quality checkpoint has run on this warehouse: run a night (`eduwh run`, its"
+            " warehouse DAG runs the checkpoint) before publishing the report"
         )
     else:
         status = "failed"

@@ -1,5 +1,11 @@
 """The expectation suites of the nightly checkpoint, as code (the one place they are defined).
 
+Only what dbt cannot check is here: completeness (every reported row landed or was
+quarantined), cross-source agreement (SIS schools on csdl.moet's list) and movement year
+on year. Every row rule of a mart (keys, identities, bounds, the Decision 766 checks) is
+a dbt test, run by the build; the checkpoint reports those tests' outcome from dbt's
+run_results.json (eduwh.quality.dbt_tests), never runs them again.
+
 Each `SuiteSpec` names one asset of the warehouse (a table, or a query) and the
 expectations on it. `planned_suites(present)` returns the suites that can run against
 the tables present now; a suite whose tables are absent (the e-Office and school marts
@@ -46,76 +52,6 @@ class SuiteSpec:
     severity: str = CRITICAL
 
 
-# Keys of the facts and dimensions (and report marts): unique and not null.
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "marts.fct_dossier": ("dossier_code",),
-    "marts.dim_procedure": ("procedure_key",),
-    "marts.dim_channel": ("channel_code",),
-    "marts.dim_dossier_status": ("status_code",),
-    "marts.dim_date": ("date_day",),
-    "marts.dim_agency": ("agency_version_key",),
-    "marts.rpt_dossier_figures": ("agency_code", "report_year", "as_of_date"),
-    "marts.rpt_bieu_06_kstt": ("agency_code", "report_year", "as_of_date", "field_code"),
-    "marts.rpt_manual_figures": ("agency_code", "report_year"),
-    "marts.rpt_plan_tasks": ("agency_code", "report_year", "plan_code", "sort_order"),
-    "marts.rpt_document_figures": ("agency_code", "report_year", "as_of_date"),
-    "marts.rpt_school_figures": ("agency_code", "school_year"),
-    "marts.rpt_sis_reconciliation": ("agency_code", "school_year", "school_code"),
-    "marts.rpt_indicators_766": (
-        "agency_code",
-        "period_kind",
-        "period_start",
-        "as_of_date",
-        "indicator_id",
-        "breakdown",
-    ),
-    "marts.rpt_indicator_766_dossiers": (
-        "agency_code",
-        "indicator_id",
-        "period_kind",
-        "period_start",
-        "as_of_date",
-        "dossier_code",
-    ),
-}
-
-
-def _rows(description: str, query: str, severity: str = CRITICAL):
-    """An expectation that no row of `query` exists ({batch} is the asset)."""
-    return gxe.UnexpectedRowsExpectation(
-        description=description, unexpected_rows_query=query, severity=severity
-    )
-
-
-def _pct(column: str):
-    return gxe.ExpectColumnValuesToBeBetween(
-        column=column, min_value=0, max_value=100, description=f"{column} within 0-100"
-    )
-
-
-def key_suite(table: str, key: tuple[str, ...]) -> SuiteSpec:
-    expectations = [
-        gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} not null")
-        for column in key
-    ]
-    if len(key) == 1:
-        expectations.append(
-            gxe.ExpectColumnValuesToBeUnique(column=key[0], description=f"{key[0]} unique")
-        )
-    else:
-        expectations.append(
-            gxe.ExpectCompoundColumnsToBeUnique(
-                column_list=list(key), description=f"({', '.join(key)}) unique"
-            )
-        )
-    name = table.split(".", 1)[1]
-    return SuiteSpec(
-        name=f"keys.{name}",
-        asset=AssetSpec(name=table, table=table, requires=(table,)),
-        expectations=expectations,
-    )
-
-
 def raw_completeness_suite() -> SuiteSpec:
     query = (
         "select batch_id, source, entity, status, rows_reported,"
@@ -135,136 +71,6 @@ def raw_completeness_suite() -> SuiteSpec:
             gxe.ExpectColumnValuesToNotBeNull(
                 column="rows_reported", description="every batch says how many rows it reported"
             ),
-        ],
-    )
-
-
-def dossier_figures_suite() -> SuiteSpec:
-    table = "marts.rpt_dossier_figures"
-    identities = [
-        (
-            "received = resolved + in_progress + withdrawn + stopped",
-            "dossiers_received <> dossiers_resolved + dossiers_in_progress"
-            " + dossiers_withdrawn + dossiers_stopped",
-        ),
-        (
-            "resolved = early + on_time + late",
-            "dossiers_resolved <> dossiers_resolved_early + dossiers_resolved_on_time"
-            " + dossiers_resolved_late",
-        ),
-        (
-            "resolved_early_or_on_time = early + on_time",
-            "dossiers_resolved_early_or_on_time"
-            " <> dossiers_resolved_early + dossiers_resolved_on_time",
-        ),
-        (
-            "received = received_new + carried_over",
-            "dossiers_received <> dossiers_received_new + dossiers_carried_over",
-        ),
-        (
-            "received_new = online + direct + bcci",
-            "dossiers_received_new <> dossiers_received_online + dossiers_received_direct"
-            " + dossiers_received_bcci",
-        ),
-        (
-            "in_progress = within_due + overdue",
-            "dossiers_in_progress <> dossiers_in_progress_within_due"
-            " + dossiers_in_progress_overdue",
-        ),
-        (
-            "procedures with_bcci_dossiers <= total",
-            "procedures_with_bcci_dossiers > procedures_total",
-        ),
-        ("procedures with_dossiers <= total", "procedures_with_dossiers > procedures_total"),
-        (
-            "procedures online_with_dossiers <= with_dossiers",
-            "procedures_online_with_dossiers > procedures_with_dossiers",
-        ),
-        (
-            "procedures online_level_3 + online_level_4 <= total",
-            "procedures_online_level_3 + procedures_online_level_4 > procedures_total",
-        ),
-        (
-            "returned_via_bcci <= resolved",
-            "dossiers_returned_via_bcci > dossiers_resolved",
-        ),
-    ]
-    expectations = [
-        _rows(description, f"select * from {{batch}} where {condition}")
-        for description, condition in identities
-    ]
-    expectations += [
-        _pct("dossiers_pct_resolved_early_or_on_time"),
-        _pct("dossiers_pct_received_bcci"),
-    ]
-    return SuiteSpec(
-        name="figures.rpt_dossier_figures",
-        asset=AssetSpec(name=table, table=table, requires=(table,)),
-        expectations=expectations,
-    )
-
-
-def document_figures_suite() -> SuiteSpec:
-    """e-Office figures (contracts/eoffice.md), once rpt_document_figures exists."""
-    table = "marts.rpt_document_figures"
-    columns = (
-        "documents_incoming",
-        "documents_outgoing",
-        "documents_incoming_signed",
-        "documents_outgoing_signed",
-        "documents_pct_incoming_signed",
-        "documents_pct_outgoing_signed",
-    )
-    return SuiteSpec(
-        name="figures.rpt_document_figures",
-        asset=AssetSpec(
-            name=table,
-            table=table,
-            requires=(table,),
-            columns=tuple(f"{table}.{column}" for column in columns),
-        ),
-        expectations=[
-            _rows(
-                "incoming_signed <= incoming",
-                "select * from {batch} where documents_incoming_signed > documents_incoming",
-            ),
-            _rows(
-                "outgoing_signed <= outgoing",
-                "select * from {batch} where documents_outgoing_signed > documents_outgoing",
-            ),
-            _pct("documents_pct_incoming_signed"),
-            _pct("documents_pct_outgoing_signed"),
-        ],
-    )
-
-
-def school_figures_suite() -> SuiteSpec:
-    table = "marts.rpt_school_figures"
-    columns = (
-        "has_school_list",
-        "schools",
-        "schools_on_smas",
-        "schools_on_vnedu",
-        "students_matched_pct",
-    )
-    return SuiteSpec(
-        name="figures.rpt_school_figures",
-        asset=AssetSpec(
-            name=table,
-            table=table,
-            requires=(table,),
-            columns=tuple(f"{table}.{column}" for column in columns),
-        ),
-        expectations=[
-            _rows(
-                "schools on SMAS <= schools",
-                "select * from {batch} where has_school_list and schools_on_smas > schools",
-            ),
-            _rows(
-                "schools on vnEdu <= schools",
-                "select * from {batch} where has_school_list and schools_on_vnedu > schools",
-            ),
-            _pct("students_matched_pct"),
         ],
     )
 
@@ -296,87 +102,6 @@ def sis_schools_suite() -> SuiteSpec:
         expectations=[
             gxe.ExpectTableRowCountToEqual(
                 value=0, description="schools in SIS deliveries exist in csdl.moet"
-            )
-        ],
-    )
-
-
-def indicators_766_suite() -> SuiteSpec:
-    """Decision 766 indicators (contracts/indicators_766.md): for every row of a share,
-    numerator <= denominator and the rate within 0-100 (2.2, an average in working days,
-    has neither bound); no score above full points."""
-    table = "marts.rpt_indicators_766"
-    return SuiteSpec(
-        name="figures.rpt_indicators_766",
-        asset=AssetSpec(name=table, table=table, requires=(table,)),
-        expectations=[
-            _rows(
-                "indicators 766: numerator <= denominator",
-                "select * from {batch} where unit = 'percent' and numerator > denominator",
-            ),
-            _rows(
-                "indicators 766: rate within 0-100",
-                "select * from {batch} where unit = 'percent' and (rate < 0 or rate > 100)",
-            ),
-            _rows(
-                "indicators 766: numerator and denominator not negative",
-                "select * from {batch} where numerator < 0 or denominator < 0",
-            ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="score_ratio",
-                min_value=0,
-                max_value=1,
-                description="score_ratio within 0-1",
-            ),
-        ],
-    )
-
-
-def indicator_766_dossiers_suite() -> SuiteSpec:
-    """The per-dossier mart adds up to the indicator mart: for every indicator it lists,
-    period, agency and as-of date, the dossiers in the numerator and in the denominator
-    are the indicator's numerator and denominator (either side missing counts as 0)."""
-    query = """
-with listed as (
-    select agency_code, indicator_id, period_kind, period_start, as_of_date,
-        count(*) filter (where is_in_numerator) as numerator, count(*) as denominator
-    from marts.rpt_indicator_766_dossiers
-    group by agency_code, indicator_id, period_kind, period_start, as_of_date
-),
-counted as (
-    select agency_code, indicator_id, period_kind, period_start, as_of_date,
-        numerator, denominator
-    from marts.rpt_indicators_766
-    where breakdown = 'all'
-      and indicator_id in (select distinct indicator_id from marts.rpt_indicator_766_dossiers)
-)
-select
-    coalesce(c.agency_code, l.agency_code) as agency_code,
-    coalesce(c.indicator_id, l.indicator_id) as indicator_id,
-    coalesce(c.period_kind, l.period_kind) as period_kind,
-    coalesce(c.period_start, l.period_start) as period_start,
-    coalesce(c.as_of_date, l.as_of_date) as as_of_date,
-    c.numerator as mart_numerator, c.denominator as mart_denominator,
-    l.numerator as dossier_numerator, l.denominator as dossier_denominator
-from counted as c
-full join listed as l
-    using (agency_code, indicator_id, period_kind, period_start, as_of_date)
-where coalesce(c.numerator, 0) <> coalesce(l.numerator, 0)
-   or coalesce(c.denominator, 0) <> coalesce(l.denominator, 0)
-"""
-    return SuiteSpec(
-        name="figures.indicator_766_dossiers_add_up",
-        asset=AssetSpec(
-            name="indicator 766 dossiers against the indicators",
-            query=query,
-            requires=("marts.rpt_indicators_766", "marts.rpt_indicator_766_dossiers"),
-        ),
-        expectations=[
-            gxe.ExpectTableRowCountToEqual(
-                value=0,
-                result_format="COMPLETE",
-                description="indicators 766: the dossiers add up to every numerator and"
-                " denominator",
             )
         ],
     )
@@ -442,30 +167,15 @@ where prev.value > 0
 
 
 def all_suites() -> list[SuiteSpec]:
-    suites = [raw_completeness_suite()]
-    suites += [key_suite(table, key) for table, key in TABLE_KEYS.items()]
-    suites += [
-        dossier_figures_suite(),
-        document_figures_suite(),
-        school_figures_suite(),
-        sis_schools_suite(),
-        indicators_766_suite(),
-        indicator_766_dossiers_suite(),
-        movement_suite(),
-    ]
-    return suites
+    return [raw_completeness_suite(), sis_schools_suite(), movement_suite()]
 
 
 def planned_suites(
-    present_tables: set[str], present_columns: set[str], extra_keys: dict[str, tuple[str, ...]]
+    present_tables: set[str], present_columns: set[str]
 ) -> tuple[list[SuiteSpec], list[str]]:
-    """(suites that can run, notes on the ones skipped). `extra_keys` adds key suites for
-    facts and dimensions found in the warehouse that TABLE_KEYS does not list."""
-    suites = all_suites() + [
-        key_suite(table, key) for table, key in extra_keys.items() if table not in TABLE_KEYS
-    ]
+    """(suites that can run, notes on the ones skipped)."""
     runnable, notes = [], []
-    for suite in suites:
+    for suite in all_suites():
         missing = [table for table in suite.asset.requires if table not in present_tables]
         if missing:
             notes.append(f"{suite.name}: skipped, {', '.join(missing)} not in the warehouse yet")
