@@ -184,10 +184,11 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
             conn, settings.agency.code, year, as_of, "motcua" in landed
         )
         known = "motcua" in landed
-        ratios = _row(conn, "rpt_report_ratios", list(RATIOS), settings.agency.code, year, as_of)
-        figures["ratios"] = {
-            key: _plain(ratios[key]) if known and ratios else None for key in RATIOS
-        }
+        agency, ratio_columns = settings.agency.code, list(RATIOS)
+        ratios = (
+            _row(conn, "rpt_report_ratios", ratio_columns, agency, year, as_of) if known else None
+        )
+        figures["ratios"] = {key: _plain(ratios[key]) if ratios else None for key in RATIOS}
         if known:
             figures.update(_predecessors(conn, settings.agency.code, year, as_of))
         figures["quality"] = _quality(conn)
