@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
-from eduwh_sandbox import eoffice_dataset, indicators_dataset, motcua_dataset, schools_dataset
+from eduwh_sandbox import (
+    agency_sandbox,
+    eoffice_dataset,
+    indicators_dataset,
+    motcua_dataset,
+    schools_dataset,
+)
 from eduwh_sandbox.server import SandboxServer
 
 DATASETS = ("quang-ngai-2019", "quang-ngai-2025")
@@ -81,6 +88,9 @@ def serve_main(data: Path, clock: str | None, faults: str, port: int) -> None:
 
     ``clock``: ``2019-12-06T23:59:59`` or ``yyyyMMddHHmmss`` (default: end of ``as_of``).
     """
+    if agency_sandbox.is_several_agencies(Path(data)):
+        _serve_agencies(Path(data), clock, faults)
+        return
     server = SandboxServer(Path(data), clock=clock, faults=faults, port=port)
     server.start()
     print(f"sandbox on {server.base_url} (clock {server.clock}, faults {faults})")
@@ -94,3 +104,31 @@ def serve_main(data: Path, clock: str | None, faults: str, port: int) -> None:
         pass
     finally:
         server.stop()
+
+
+def _fault_profiles(faults: str) -> str | dict[str, str]:
+    """``bad-night`` for every instance, or ``MOTCUA_KT=bad-night,EOFFICE=none`` per prefix."""
+    if "=" not in faults:
+        return faults
+    pairs = (item.split("=", 1) for item in faults.split(",") if item.strip())
+    return {prefix.strip(): profile.strip() for prefix, profile in pairs}
+
+
+def _serve_agencies(data: Path, clock: str | None, faults: str) -> None:
+    """A several-agencies data set: one instance per prefix of DIR/agencies.yml."""
+    sandbox = agency_sandbox.AgencySandbox(data, clock=clock, faults=_fault_profiles(faults))
+    sandbox.start()
+    print(f"sandbox of {sandbox.register_path} (clock {sandbox.clock}, faults {faults})")
+    for name, value in sandbox.settings.items():
+        if name.endswith(("_BASE_URL", "_DROP_DIR")):
+            print(f"  {name}={value}")
+    print(f"  EDUWH_AGENCIES_FILE={sandbox.register_path}")
+    print("credentials: client_id=eduwh client_secret=sandbox-secret; Ctrl-C to stop")
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.close()
