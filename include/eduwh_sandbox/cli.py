@@ -11,12 +11,13 @@ from eduwh_sandbox import (
     agency_sandbox,
     eoffice_dataset,
     indicators_dataset,
+    merged_dataset,
     motcua_dataset,
     schools_dataset,
 )
 from eduwh_sandbox.server import SandboxServer
 
-DATASETS = ("quang-ngai-2019", "quang-ngai-2025")
+DATASETS = ("quang-ngai-2019", "quang-ngai-2025", "quang-ngai-2025-merged")
 DEFAULT_DATASET = "quang-ngai-2019"
 
 
@@ -33,6 +34,8 @@ def generate_builtin(out: Path, dataset: str = DEFAULT_DATASET, scale: int = 1) 
     out = Path(out)
     if scale < 1 or (scale != 1 and dataset != DEFAULT_DATASET):
         raise ValueError(f"--scale {scale}: a whole number >= 1, for {DEFAULT_DATASET} only")
+    if dataset == merged_dataset.NAME:  # several agencies: see merged_dataset.py
+        return merged_dataset.generate(out)
     if dataset == "quang-ngai-2025":
         indicators_dataset.generate(out)
         return json.loads((out / "expected.json").read_text("utf-8"))
@@ -48,8 +51,17 @@ def generate_main(out: Path, dataset: str = DEFAULT_DATASET, scale: int = 1) -> 
     """Write a built-in data set (default: Quảng Ngãi 2019) into ``out``; print its figures."""
     out = Path(out)
     expected = generate_builtin(out, dataset, scale)
-    d, p = expected["dossiers"], expected["procedures"]
     print(f"data set written to {out}")
+    if dataset == merged_dataset.NAME:
+        for r in expected["reports"]:
+            d = r["dossiers"]
+            print(
+                f"{r['agency']['name']} {r['year']} as of {r['as_of']}: {d['received']} received "
+                f"({d['carried_over']} carried over), {d['resolved']} resolved, "
+                f"{d['in_progress']} in progress"
+            )
+        return
+    d, p = expected["dossiers"], expected["procedures"]
     if dataset == "quang-ngai-2025":
         year = expected["indicators_766_year"]
         print(
