@@ -203,10 +203,13 @@ def _landing_identities(conn) -> dict[str, str]:
         " and table_name in (select table_name from information_schema.columns"
         " where table_schema = 'raw' and column_name = 'record') group by table_name"
     ).fetchall()
-    return {
-        table: ", ".join(c for c in columns.split(", ") if c not in BATCH_COLUMNS)
-        for table, columns in rows
-    }
+    identities = {}
+    for table, columns in rows:
+        landed = [c for c in columns.split(", ") if c not in BATCH_COLUMNS]
+        # a file's row is its place in the file; an API's record carries its own id and
+        # stamps (record_no is only its place in the batch: two landings may differ)
+        identities[table] = ", ".join(landed if "file" in landed else ["record"])
+    return identities
 
 
 def _marts_digest(warehouse) -> dict[str, str]:
