@@ -18,6 +18,9 @@ Settings (``.settings``) are named exactly as the single-instance ones, with the
 
     with AgencySandbox(data_dir, faults={"MOTCUA_KT": "bad-night"}) as sandbox:
         env.update(sandbox.settings)
+
+The default clock is the end of the latest ``as_of`` of the agencies' dataset.json.
+``stop()`` stops serving; ``close()`` (and leaving the ``with``) also removes the views.
 """
 
 from __future__ import annotations
@@ -245,6 +248,8 @@ class AgencySandbox:
         return self.data_dir / REGISTER_FILE
 
     def base_url(self, prefix: str) -> str:
+        if self.servers[prefix]._httpd is None:
+            raise RuntimeError(f"{prefix}: start the AgencySandbox before asking its URLs")
         return self.servers[prefix].url_of(URL_PREFIX[self.sources[prefix]])
 
     @property

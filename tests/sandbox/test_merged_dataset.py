@@ -43,6 +43,15 @@ def test_generated_deterministically(merged, tmp_path):
     assert _digest(tmp_path / "again") == _digest(merged)
 
 
+def test_built_in_through_the_plugin(tmp_path):
+    from eduwh_sandbox.plugin import generate_builtin
+
+    expected = generate_builtin(tmp_path / "m", merged_dataset.NAME)
+    assert [r["agency"]["code"] for r in expected["reports"]] == [QN, KT, QN]
+    assert expected == json.loads((tmp_path / "m" / "expected.json").read_text("utf-8"))
+    assert (tmp_path / "m" / "agencies.yml").exists()
+
+
 def test_register_is_the_contracts(merged):
     register = yaml.safe_load((merged / "agencies.yml").read_text("utf-8"))
     by_code = {a["code"]: a for a in register}
