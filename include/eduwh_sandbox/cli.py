@@ -129,15 +129,15 @@ def _fault_profiles(faults: str) -> str | dict[str, str]:
 def _serve_agencies(data: Path, clock: str | None, faults: str) -> None:
     """A several-agencies data set: one instance per prefix of DIR/agencies.yml."""
     sandbox = agency_sandbox.AgencySandbox(data, clock=clock, faults=_fault_profiles(faults))
-    sandbox.start()
-    print(f"sandbox of {sandbox.register_path} (clock {sandbox.clock}, faults {faults})")
-    for name, value in sandbox.settings.items():
-        if name.endswith(("_BASE_URL", "_DROP_DIR")):
-            print(f"  {name}={value}")
-    print(f"  EDUWH_AGENCIES_FILE={sandbox.register_path}")
-    print("credentials: client_id=eduwh client_secret=sandbox-secret; Ctrl-C to stop")
-    sys.stdout.flush()
-    try:
+    try:  # Ctrl-C at any point stops the instances and removes the views
+        sandbox.start()
+        print(f"sandbox of {sandbox.register_path} (clock {sandbox.clock}, faults {faults})")
+        for name, value in sandbox.settings.items():
+            if name.endswith(("_BASE_URL", "_DROP_DIR")):
+                print(f"  {name}={value}")
+        print(f"  EDUWH_AGENCIES_FILE={sandbox.register_path}")
+        print("credentials: client_id=eduwh client_secret=sandbox-secret; Ctrl-C to stop")
+        sys.stdout.flush()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

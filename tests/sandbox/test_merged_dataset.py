@@ -241,3 +241,31 @@ def test_successor_figures_are_own_plus_predecessor_once(merged):
     carried = _carried_into(universe, date(2026, 1, 1))
     assert carried and next_year["dossiers"]["carried_over"] == len(carried)
     assert next_year["as_of"] == merged_dataset.AS_OF_2026
+
+
+def test_serve_prints_every_prefixs_url(merged):
+    """`eduwh sandbox serve --data DIR` with agencies.yml: one URL per prefix of the register."""
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from eduwh_sandbox.cli import serve_main;"
+        " serve_main(sys.argv[1], None, 'MOTCUA_KT=bad-night', 0)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(merged)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line.strip())
+            if line.startswith("credentials"):
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C: the sandbox stops and removes its views
+        assert proc.wait(timeout=20) == 0
+    names = {line.split("=", 1)[0] for line in lines if "=" in line and " " not in line}
+    assert {"MOTCUA_BASE_URL", "MOTCUA_KT_BASE_URL", "EDUWH_AGENCIES_FILE"} <= names
+    kt = next(line for line in lines if line.startswith("MOTCUA_KT_BASE_URL="))
+    assert kt.split("=", 1)[1].startswith("http://127.0.0.1:")
