@@ -148,8 +148,9 @@ def night_sources(
             night = _real_sources(settings)
         else:
             night = _sandbox(settings, data_dir, clock, faults)
-        if night.register is None:
-            os.environ.update(night.agency.environment())
+        # the agency the night reports for (with a register: the one no other succeeds;
+        # the loaders take their agencies from the register)
+        os.environ.update(night.agency.environment())
         yield night
     finally:
         if night is not None and night.server is not None:
