@@ -215,10 +215,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", required=True)
     gen.add_argument(
         "--dataset",
-        choices=["quang-ngai-2019", "quang-ngai-2025"],
+        choices=["quang-ngai-2019", "quang-ngai-2025", "quang-ngai-2025-merged"],
         default="quang-ngai-2019",
-        help="quang-ngai-2019 (every source, the seed report) or quang-ngai-2025 "
-        "(one-stop portal 2022-2025, Decision 766 indicators)",
+        help="quang-ngai-2019 (every source, the seed report), quang-ngai-2025 "
+        "(one-stop portal 2022-2025, Decision 766 indicators) or quang-ngai-2025-merged "
+        "(two Departments' portals through the 1 July 2025 merger, with agencies.yml)",
     )
     gen.add_argument(
         "--scale",
