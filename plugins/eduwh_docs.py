@@ -11,28 +11,15 @@ from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
+from eduwh_plugin_apps import LazyApp
+
 URL_PREFIX = "/eduwh-docs"
-
-
-class _LazyApp:
-    """An ASGI application that builds the real one (`eduwh_docs_app.create_app`) on its
-    first call, so that nothing heavy is imported when plugins load."""
-
-    def __init__(self) -> None:
-        self._app = None
-
-    async def __call__(self, scope, receive, send) -> None:
-        if self._app is None:
-            from eduwh_docs_app import create_app
-
-            self._app = create_app()
-        await self._app(scope, receive, send)
 
 
 class EduwhDocsPlugin(AirflowPlugin):
     name = "eduwh_docs"
     fastapi_apps = [
-        {"app": _LazyApp(), "url_prefix": URL_PREFIX, "name": "eduwh docs"},
+        {"app": LazyApp("eduwh_docs_app"), "url_prefix": URL_PREFIX, "name": "eduwh docs"},
     ]
     external_views = [
         {

@@ -19,17 +19,12 @@ MEDIA_TYPES = {
 
 
 def create_app():
-    from fastapi import Depends, FastAPI, HTTPException
+    from fastapi import HTTPException
     from fastapi.responses import FileResponse
 
-    try:  # pages of the Airflow UI: whoever is logged in to Airflow may read them
-        from airflow.api_fastapi.core_api.security import requires_authenticated
+    from eduwh_plugin_apps import authenticated_app
 
-        guard = [Depends(requires_authenticated())]
-    except ImportError:  # pragma: no cover - older Airflow
-        guard = []
-
-    app = FastAPI(title="eduwh docs", dependencies=guard, docs_url=None, redoc_url=None)
+    app = authenticated_app("eduwh docs")
 
     def site_file(name: str) -> FileResponse:
         from eduwh.docs import docs_site
