@@ -17,7 +17,7 @@ run: setup
 
 # Two pytest-xdist workers; tests/conftest.py keeps a module, and the 2019 night, on one.
 test: setup lint browser office redis
-	$(RUN) pytest -n 2 --dist loadgroup
+	$(RUN) pytest -n 2
 
 # Headless Chromium for the report's HTML test, from Debian's packages.
 browser:

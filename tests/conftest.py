@@ -15,15 +15,16 @@ minutes):
 - tests/report/conftest.py `built`: the 2019 data set landed and the one-stop domains
   built by dbt, once per session (read-only; adding models to it is fine).
 
-`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`): each
-worker is a session of its own (own state folder, own server). So that a module's
-fixtures and the 2019 night are not paid twice, `pytest_collection_modifyitems` below
-keeps each module on one worker and every test of `main_job_run` on the same one.
+`make test` runs the suite on two pytest-xdist workers (`-n 2`): each worker is a
+session of its own (own state folder, own server). So that a module's fixtures and the
+2019 night are not paid twice, the scheduler below (`pytest_xdist_make_scheduler`) gives
+each test file to one worker, and every file that uses the 2019 night to the same one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import json
 import os
@@ -138,18 +139,31 @@ def main_job_run(settings):
     )
 
 
-# Tests that read the session's 2019 night, wherever they are: one xdist group (one
-# worker), so the night runs once.
+# Test files that read the session's 2019 night: one scope of the scheduler (one
+# worker), so the night runs once. Found by name in the files' text: the controller
+# schedules node ids, it does not see fixtures.
 SHARED_NIGHT_FIXTURES = ("main_job_run", "night_2019")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
-def pytest_collection_modifyitems(items) -> None:
-    """Under `--dist loadgroup`: a module's tests on one worker (its module-scoped
-    fixtures are built once), the tests of the 2019 night all on the same worker."""
-    for item in items:
-        if any(name in item.fixturenames for name in SHARED_NIGHT_FIXTURES):
-            group = "night_2019"
-        else:
-            group = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+@functools.cache
+def _uses_the_2019_night(path: Path) -> bool:
+    try:
+        text = path.read_text("utf-8")
+    except OSError:
+        return False
+    return any(name in text for name in SHARED_NIGHT_FIXTURES)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """Each test file on one worker (its module fixtures built once), the files of the
+    2019 night together. (`--dist loadgroup` would do it with marks, but xdist 3.8 under
+    pytest 9 ignores the marks: tests of one group still went to both workers.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileOrNightScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "night_2019" if _uses_the_2019_night(config.rootpath / path) else path
+
+    return FileOrNightScheduling(config, log)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from eduwh.agency import (
+    REQUIRED_SUFFIX,
     SOURCE_KEYS,
     Agency,
     Registered,
@@ -154,7 +155,7 @@ def night_sources(
         yield night
     finally:
         if night is not None and night.server is not None:
-            night.server.stop()
+            _close(night.server)
         for name in added - saved.keys():
             os.environ.pop(name, None)
         for name, value in saved.items():
@@ -209,7 +210,14 @@ def _agency_sandbox(
         os.environ.pop(name, None)
     added.update(sandbox.settings)
     os.environ.update(sandbox.settings)
-    os.environ[REGISTER_SETTING] = str(register_path)
+    try:
+        served_path = _served_register(settings, register_path, sandbox.settings)
+        register = read_register(served_path)
+        check_instances(register, Settings.from_env().instance_settings)
+    except UserError:
+        _close(sandbox)
+        raise
+    os.environ[REGISTER_SETTING] = str(served_path)
     night = NightSources(
         _reporting_agency(register),
         [],
@@ -217,12 +225,38 @@ def _agency_sandbox(
         server=sandbox,
         data_dir=data_dir,
     )
-    try:
-        check_instances(register, Settings.from_env().instance_settings)
-    except UserError:
-        sandbox.stop()
-        raise
     return _with_register(night, register)
+
+
+def _close(server) -> None:
+    """Stop a stand-in; an AgencySandbox also removes the folders it served from."""
+    getattr(server, "close", server.stop)()
+
+
+def _served_register(settings: Settings, register_path: Path, served: dict[str, str]) -> Path:
+    """The register as the sandbox serves it: a data set may leave a source folder out
+    (contracts/sandbox_dataset.md), and the night then runs only the sources it holds, so
+    an instance the sandbox does not serve is left out of the night's copy of the
+    register (written beside the night's state; the data set's own file is not touched).
+    A real night keeps the whole register: there an instance left unconfigured is an
+    error (check_instances)."""
+    import yaml
+
+    entries = yaml.safe_load(register_path.read_text("utf-8"))
+    for entry in entries:
+        entry["sources"] = {
+            source: prefix
+            for source, prefix in (entry.get("sources") or {}).items()
+            if served.get(f"{prefix}{REQUIRED_SUFFIX.get(source, '')}")
+        }
+        if not entry["sources"]:
+            raise UserError(
+                f"{register_path}: the data set holds no source of agency {entry.get('code')}"
+            )
+    path = settings.home / "sandbox" / REGISTER_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
 
 
 def _with_register(night: NightSources, register: list[Registered]) -> NightSources:

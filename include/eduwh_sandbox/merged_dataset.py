@@ -161,13 +161,13 @@ def _report(agency, as_of, thutuc, hoso, covers, of_which) -> dict[str, Any]:
     return report
 
 
-def _meta(agency: dict[str, str], department_code: str) -> dict[str, Any]:
+def _meta(agency: dict[str, str], department_code: str, as_of: str) -> dict[str, Any]:
     return {
         "name": NAME,
         "agency": dict(agency),
         "department_code": department_code,
         "year": 2025,
-        "as_of": AS_OF,
+        "as_of": as_of,
         "school_year": "2024-2025",
     }
 
@@ -181,13 +181,18 @@ def generate(out: Path) -> dict[str, Any]:
     qn_thutuc, qn_hoso = _portal(QN["code"])
     kt_thutuc, kt_all = _portal(KT["code"])
     kt_hoso, taken_over = _split_kon_tum(kt_all)
+    # Kon Tum's portal is read-only after the merger: its catalogue changes no more.
+    kt_thutuc = [v for v in kt_thutuc if (_changed(v) or datetime.min) <= KT_CUTOFF]
     qn_hoso = _by_change(qn_hoso + taken_over)
     for agency, entry, thutuc, hoso in (
         (QN, REGISTER[0], qn_thutuc, qn_hoso),
         (KT, REGISTER[1], kt_thutuc, kt_hoso),
     ):
         folder = out / agency["code"]
-        ds.write_dataset_json(folder, _meta(agency, entry["moet_department_code"]))
+        # The successor's portal answers into 2026 (the dossiers carried over), so its
+        # data set's last day is the 2026 report's as-of date.
+        last_day = AS_OF_2026 if agency is QN else AS_OF
+        ds.write_dataset_json(folder, _meta(agency, entry["moet_department_code"], last_day))
         ds.write_jsonl(folder / "motcua" / "thutuc.jsonl", thutuc)
         ds.write_jsonl(folder / "motcua" / "hoso.jsonl", hoso)
 

@@ -204,8 +204,11 @@ def _predecessors(conn, agency: str, year: int, as_of: date) -> dict:
         f"select source_agency_code, source_agency_name, source_valid_to, {columns}"
         " from marts.rpt_dossier_figures_by_source where reporting_agency_code = %s"
         " and report_year = %s and as_of_date = %s and is_predecessor"
+        # a predecessor that ended before the year is no part of this year's report's
+        # text (its dossiers still carried over are counted in the figures)
+        " and source_valid_to >= make_date(%s, 1, 1)"
         " order by source_agency_code",
-        (agency, year, as_of),
+        (agency, year, as_of, year),
     ).fetchall()
     if not rows:
         return {}

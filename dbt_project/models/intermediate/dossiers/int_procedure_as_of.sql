@@ -6,7 +6,8 @@
 {{ config(materialized='ephemeral') }}
 
 {#-
-    One row per catalogue procedure and as-of date asked for (var `report_as_of_dates`):
+    One row per catalogue procedure and as-of date asked for (var `report_as_of_dates`),
+    for the agencies the warehouse reports for (int_report_universe):
     the version of the procedure in force at the end of the as-of day.
 
     History only starts with the first snapshot, so the first known version of a
@@ -35,12 +36,17 @@ versions as (
 
 ),
 
+-- Each agency's own catalogue, at the end of its effective as-of day (an agency asked
+-- after its valid_to: its catalogue on its last day; int_report_universe).
 as_of_dates as (
 
     select
+        reporting_agency_code as agency_code,
         as_of_date,
-        (as_of_date + 1)::timestamp at time zone '{{ var("source_timezone") }}' as as_of_end
-    from ({{ report_as_of_dates() }}) as requested
+        (effective_as_of_date + 1)::timestamp at time zone '{{ var("source_timezone") }}'
+            as as_of_end
+    from {{ ref('int_report_universe') }}
+    where not is_predecessor
 
 )
 
@@ -59,5 +65,6 @@ select
 from versions
 inner join as_of_dates
     on
-        (versions.is_first_version or versions.valid_from < as_of_dates.as_of_end)
+        versions.agency_code = as_of_dates.agency_code
+        and (versions.is_first_version or versions.valid_from < as_of_dates.as_of_end)
         and (versions.valid_to is null or versions.valid_to >= as_of_dates.as_of_end)
