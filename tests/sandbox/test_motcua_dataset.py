@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -15,12 +14,10 @@ from eduwh_sandbox import motcua_dataset as m
 FILES = ("dataset.json", "expected.json", "motcua/thutuc.jsonl", "motcua/hoso.jsonl")
 
 
-def test_generation_is_deterministic_and_fast(tmp_path):
-    started = time.monotonic()
+def test_generation_is_deterministic(tmp_path):
+    # (No timing here: speed is measured in bench/, never asserted in a test.)
     m.generate(tmp_path / "a")
-    elapsed = time.monotonic() - started
     m.generate(tmp_path / "b")
-    assert elapsed < 5, f"generation took {elapsed:.1f}s"
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert sorted(p.name for p in (tmp_path / "a" / "motcua").iterdir()) == [
