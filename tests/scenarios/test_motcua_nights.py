@@ -36,6 +36,10 @@ BUILD = [
 OPERATIONAL = {
     "rpt_source_freshness": None,
     "rpt_quarantine_summary": "source_system, entity, reason, quarantined_rows",
+    # the register's facts, not when the warehouse saw each version (a snapshot's key and
+    # times are those of the night that took it)
+    "dim_agency": "agency_code, agency_name, province_code, moet_department_code,"
+    " valid_from, valid_to, successor_agency_code, predecessor_agency_codes, is_current",
 }
 
 
