@@ -35,10 +35,10 @@ from urllib.parse import quote, unquote
 import yaml
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox.moet_server import FILES_PREFIX, MoetApp
+from eduwh_sandbox.moet_server import FILES_PREFIX, ExportApi, MoetApp
 from eduwh_sandbox.motcua_dataset import parse_clock
 from eduwh_sandbox.server import SandboxServer
-from eduwh_sandbox.web import Request, Response, TokenStore, error, json_response
+from eduwh_sandbox.web import Response, TokenStore, error, json_response
 
 REGISTER_FILE = "agencies.yml"
 SOURCES = ("motcua", "eoffice", "csdl_moet", "sis")
@@ -73,7 +73,7 @@ def instances(data_dir: Path) -> dict[tuple[str, str], list[Path]]:
     return found
 
 
-class UnionMoetApp:
+class UnionMoetApp(ExportApi):
     """csdl.moet for several agency folders: ``ma_so`` picks the folders it lists."""
 
     source = "csdl_moet"
@@ -83,43 +83,22 @@ class UnionMoetApp:
         self.api_key = api_key
         self.faults = next(iter(apps.values())).faults
 
-    def handle(self, request: Request) -> Response:
-        if request.method != "GET":
-            return error(405, "use GET")
-        if request.path != "/api/v1/exports" and not request.path.startswith(FILES_PREFIX):
-            return error(404, f"no such path: {request.path}")
-        decision = self.faults.on_data_call()
-        if decision.kind == "429":
-            return error(429, "too many requests", **{"Retry-After": "1"})
-        if decision.kind in ("5xx", "revoke"):
-            return error(decision.status if decision.kind == "5xx" else 503, "upstream error")
-        if request.headers.get("x-api-key") != self.api_key:
-            return error(401, "missing or wrong X-Api-Key", "invalid_api_key")
-        if request.path == "/api/v1/exports":
-            response = self.listing(request)
-        else:
-            response = self.file(unquote(request.path[len(FILES_PREFIX) :]))
-        if response.status == 200:
-            response.delay = decision.delay
-            response.reset = decision.kind == "reset"
-        return response
-
-    def listing(self, request: Request) -> Response:
+    def listing(self, query: dict[str, str]) -> Response:
         import json
 
         data: list[dict[str, Any]] = []
         for folder, app in self.apps.items():
-            if request.query.get("ma_so") not in app.department_codes:
+            if query.get("ma_so") not in app.department_codes:
                 continue
-            answer = app.listing(request.query)
+            answer = app.listing(query)
             if answer.status != 200:
                 return answer
             for item in json.loads(answer.body)["data"]:
                 path = unquote(item["url"][len(FILES_PREFIX) :])
                 item["url"] = FILES_PREFIX + quote(f"{folder}/{path}")
                 data.append(item)
-        if not data and not all(request.query.get(k) for k in ("ma_so", "nam_hoc")):
-            return next(iter(self.apps.values())).listing(request.query)  # its 400
+        if not data and not all(query.get(k) for k in ("ma_so", "nam_hoc")):
+            return next(iter(self.apps.values())).listing(query)  # its 400
         return json_response(200, {"data": data})
 
     def file(self, path: str) -> Response:

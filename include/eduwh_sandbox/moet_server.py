@@ -40,7 +40,42 @@ def _changed(value: str) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=None)
 
 
-class MoetApp:
+class ExportApi:
+    """The export API's dispatch: method, path, faults, API key, then a listing or a file.
+    Subclasses give ``faults``, ``api_key``, ``listing(query)`` and ``file(path)``."""
+
+    faults: FaultInjector
+    api_key: str
+
+    def handle(self, request: Request) -> Response:
+        if request.method != "GET":
+            return error(405, "use GET")
+        if request.path != "/api/v1/exports" and not request.path.startswith(FILES_PREFIX):
+            return error(404, f"no such path: {request.path}")
+        decision = self.faults.on_data_call()
+        if decision.kind == "429":
+            return error(429, "too many requests", **{"Retry-After": "1"})
+        if decision.kind in ("5xx", "revoke"):
+            return error(decision.status if decision.kind == "5xx" else 503, "upstream error")
+        if request.headers.get("x-api-key") != self.api_key:
+            return error(401, "missing or wrong X-Api-Key", "invalid_api_key")
+        if request.path == "/api/v1/exports":
+            response = self.listing(request.query)
+        else:
+            response = self.file(unquote(request.path[len(FILES_PREFIX) :]))
+        if response.status == 200:
+            response.delay = decision.delay
+            response.reset = decision.kind == "reset"
+        return response
+
+    def listing(self, query: dict[str, str]) -> Response:
+        raise NotImplementedError
+
+    def file(self, path: str) -> Response:
+        raise NotImplementedError
+
+
+class MoetApp(ExportApi):
     source = "csdl_moet"
 
     def __init__(
@@ -84,28 +119,6 @@ class MoetApp:
             if key not in latest or v["_changed"] >= latest[key]["_changed"]:
                 latest[key] = v
         return [latest[k] for k in sorted(latest)]
-
-    # ------------------------------------------------------------------ dispatch
-    def handle(self, request: Request) -> Response:
-        if request.method != "GET":
-            return error(405, "use GET")
-        if request.path != "/api/v1/exports" and not request.path.startswith(FILES_PREFIX):
-            return error(404, f"no such path: {request.path}")
-        decision = self.faults.on_data_call()
-        if decision.kind == "429":
-            return error(429, "too many requests", **{"Retry-After": "1"})
-        if decision.kind in ("5xx", "revoke"):
-            return error(decision.status if decision.kind == "5xx" else 503, "upstream error")
-        if request.headers.get("x-api-key") != self.api_key:
-            return error(401, "missing or wrong X-Api-Key", "invalid_api_key")
-        if request.path == "/api/v1/exports":
-            response = self.listing(request.query)
-        else:
-            response = self.file(unquote(request.path[len(FILES_PREFIX) :]))
-        if response.status == 200:
-            response.delay = decision.delay
-            response.reset = decision.kind == "reset"
-        return response
 
     def listing(self, query: dict[str, str]) -> Response:
         code, year = query.get("ma_so"), query.get("nam_hoc")
