@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "include"))
 
 from eduwh import warehouse  # noqa: E402
-from eduwh.settings import Settings  # noqa: E402
+from eduwh.config import Settings  # noqa: E402
 
 AGENCY = "000.23.34.H48"
 PROCEDURES = [f"1.00{4880 + i}" for i in range(41)]

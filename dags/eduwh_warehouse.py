@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
-from eduwh.orchestration import ANY_SOURCE_LANDED, DEFAULT_ARGS, START_DATE, run_moment
-from eduwh.transform_groups import dbt_build_group
+from eduwh.airflow.dags import ANY_SOURCE_LANDED, DEFAULT_ARGS, START_DATE, run_moment
+from eduwh.airflow.dbt_groups import dbt_build_group
 
 
 @dag(
@@ -29,8 +29,8 @@ def eduwh_warehouse():
     @task
     def landing_tables() -> None:
         """Every source's raw tables exist, so a source that never ran builds empty."""
-        from eduwh.load import ensure_landing_tables
-        from eduwh.settings import Settings
+        from eduwh.config import Settings
+        from eduwh.land import ensure_landing_tables
 
         ensure_landing_tables(Settings.from_env())
 
@@ -39,8 +39,8 @@ def eduwh_warehouse():
     @task(retries=0)
     def checkpoint() -> dict:
         """The Great Expectations checkpoint over the build; fails the run when it fails."""
+        from eduwh.config import Settings
         from eduwh.quality import run_checkpoint
-        from eduwh.settings import Settings
 
         outcome = run_checkpoint(Settings.from_env())
         if not outcome.success:
@@ -50,19 +50,18 @@ def eduwh_warehouse():
     @task
     def publish_report(dag_run=None, triggering_asset_events=None) -> str:
         """JSON, DOCX and HTML of the night's as-of date, swapped in atomically."""
-        from eduwh.orchestration import night_as_of
-        from eduwh.report.figures import build_as_of_date
+        from eduwh.airflow.dags import night_as_of
+        from eduwh.config import Settings
         from eduwh.report.publish import publish_latest
-        from eduwh.settings import Settings
 
         night = night_as_of(run_moment(dag_run, triggering_asset_events))
-        return str(publish_latest(Settings.from_env(), build_as_of_date(night)))
+        return str(publish_latest(Settings.from_env(), night))
 
     @task
     def docs_site() -> str:
-        """The dbt docs site again, its catalog from this build (eduwh.docs)."""
-        from eduwh.docs import generate_docs
-        from eduwh.settings import Settings
+        """The dbt docs site again, its catalog from this build (eduwh.warehouse.docs)."""
+        from eduwh.config import Settings
+        from eduwh.warehouse.docs import generate_docs
 
         return str(generate_docs(Settings.from_env(), with_catalog=True))
 

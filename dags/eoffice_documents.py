@@ -2,11 +2,11 @@
 
 # An Airflow DAG file (the DAG processor's safe mode reads files naming "airflow" and "dag").
 
-from eduwh.orchestration import EOFFICE_DOCUMENTS, EOFFICE_EDXML_HEADERS, FULL_REFRESH, source_dag
+from eduwh.airflow.dags import EOFFICE_DOCUMENTS, EOFFICE_EDXML_HEADERS, FULL_REFRESH, source_dag
 
 dag = source_dag(
     "eoffice_documents",
-    land="eduwh.load.eoffice:land_night",
+    land="eduwh.land.eoffice:land_night",
     pool="eoffice",
     outlets=[EOFFICE_DOCUMENTS, EOFFICE_EDXML_HEADERS],
     params=FULL_REFRESH,

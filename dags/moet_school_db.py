@@ -7,11 +7,11 @@ Lists the exports of the school year and lands only the files whose sha256 chang
 
 from airflow.sdk import Param
 
-from eduwh.orchestration import CSDL_MOET_EXPORTS, source_dag
+from eduwh.airflow.dags import CSDL_MOET_EXPORTS, source_dag
 
 dag = source_dag(
     "moet_school_db",
-    land="eduwh.load.schools:land_moet_night",
+    land="eduwh.land.schools:land_moet_night",
     pool="csdl_moet",
     outlets=[CSDL_MOET_EXPORTS],
     params={

@@ -2,11 +2,11 @@
 
 # An Airflow DAG file (the DAG processor's safe mode reads files naming "airflow" and "dag").
 
-from eduwh.orchestration import FULL_REFRESH, MOTCUA_CATALOGUE, MOTCUA_DOSSIERS, source_dag
+from eduwh.airflow.dags import FULL_REFRESH, MOTCUA_CATALOGUE, MOTCUA_DOSSIERS, source_dag
 
 dag = source_dag(
     "motcua_dossiers",
-    land="eduwh.load.motcua:land_night",
+    land="eduwh.land.motcua:land_night",
     pool="motcua",
     outlets=[MOTCUA_CATALOGUE, MOTCUA_DOSSIERS],
     params=FULL_REFRESH,

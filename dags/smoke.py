@@ -16,7 +16,7 @@ from airflow.sdk import dag, task
 def eduwh_smoke():
     @task
     def warehouse_answers() -> str:
-        from eduwh.settings import Settings
+        from eduwh.config import Settings
         from eduwh.warehouse import connect
 
         with connect(Settings.from_env(), role="eduwh_loader") as conn:

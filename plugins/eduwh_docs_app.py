@@ -27,8 +27,8 @@ def create_app():
     app = authenticated_app("eduwh docs")
 
     def site_file(name: str) -> FileResponse:
-        from eduwh.docs import docs_site
-        from eduwh.settings import Settings
+        from eduwh.config import Settings
+        from eduwh.warehouse.docs import docs_site
 
         path = docs_site(Settings.from_env()) / name
         if not path.is_file():

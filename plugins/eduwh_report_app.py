@@ -55,7 +55,7 @@ def create_app():
 
 
 def _settings():
-    from eduwh.settings import Settings
+    from eduwh.config import Settings
 
     return Settings.from_env()
 

@@ -50,7 +50,7 @@ os.environ.setdefault("EDUWH_AGENCY_CODE", _BUILT_IN["agency"]["code"])
 os.environ.setdefault("EDUWH_AGENCY_NAME", _BUILT_IN["agency"]["name"])
 
 from eduwh import warehouse  # noqa: E402
-from eduwh.settings import Settings, airflow_environment  # noqa: E402
+from eduwh.config import Settings, airflow_environment  # noqa: E402
 
 os.environ.update(airflow_environment(Settings.from_env()))
 
@@ -104,7 +104,7 @@ def builtin_dataset(settings) -> Path:
     """The built-in 2019 data set, generated once per session, where `eduwh run` in this
     session's state folder finds it (so the end-to-end tests do not generate it again).
     Read-only: a test that changes a data set writes its own."""
-    from eduwh.night import built_in_dataset
+    from eduwh.cli.night import built_in_dataset
 
     return built_in_dataset(settings)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "include"))
 
-from eduwh.settings import Settings, airflow_environment  # noqa: E402
+from eduwh.config import Settings, airflow_environment  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 TARGET_S = 1.0

@@ -1,4 +1,4 @@
-"""Benchmark of the streaming edXML reader (eduwh.sources.edxml.parse_package).
+"""Benchmark of the streaming edXML reader (eduwh.extract.edxml.parse_package).
 
 1. throughput: N ordinary packages (1-3 attachments of 1-32 KB) read from files;
 2. memory on ONE package with a big attachment (default 200 MB, base64 stream-written to
@@ -73,7 +73,7 @@ import json, resource, sys, time, tracemalloc
 sys.path.insert(0, sys.argv[3])
 mode, path = sys.argv[1], sys.argv[2]
 from lxml import etree
-from eduwh.sources.edxml import parse_file
+from eduwh.extract.edxml import parse_file
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 t = time.perf_counter()
@@ -117,7 +117,7 @@ def with_elements(base: bytes, fragment: bytes) -> bytes:
 
 
 def best_parse_seconds(data: bytes, repeat: int = 3, **limits) -> float:
-    from eduwh.sources.edxml import parse_package
+    from eduwh.extract.edxml import parse_package
 
     best = float("inf")
     for _ in range(repeat):
@@ -128,7 +128,7 @@ def best_parse_seconds(data: bytes, repeat: int = 3, **limits) -> float:
 
 
 def linearity(nested: int, wide: int) -> dict:
-    from eduwh.sources.edxml import MalformedPackage, parse_package
+    from eduwh.extract.edxml import MalformedPackage, parse_package
 
     out = io.BytesIO()
     gen.write_package(out, spec([("a.pdf", 1024)]), random.Random(3))
@@ -173,7 +173,7 @@ def main() -> None:
     parser.add_argument("--nested", type=int, default=10_000)
     parser.add_argument("--wide", type=int, default=100_000)
     args = parser.parse_args()
-    from eduwh.sources.edxml import parse_file
+    from eduwh.extract.edxml import parse_file
 
     with tempfile.TemporaryDirectory(prefix="edxml-bench-") as tmp:
         folder = Path(tmp)

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import dossiers, dumps, own_warehouse  # noqa: E402
-from eduwh.load.motcua import extract_load  # noqa: E402
+from eduwh.land.motcua import extract_load  # noqa: E402
 from eduwh_sandbox.motcua_dataset import generate  # noqa: E402
 from eduwh_sandbox.server import SandboxServer  # noqa: E402
 

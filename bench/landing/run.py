@@ -2,7 +2,7 @@
 
 Three ways to land the same records into the same (own, embedded) server, in one run:
 
-- the loader: the real path (``eduwh.load.motcua._land``: ledger, validation,
+- the loader: the real path (``eduwh.land.motcua._land``: ledger, validation,
   quarantine, one COPY, one commit) fed by pages of JSON text read from a file and
   split as ``RestClient.pages()`` does (so HTTP is left out; see bench/extract);
 - the floor: server-side ``COPY raw.motcua__hoso FROM 'file'`` of the valid rows;
@@ -35,12 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import PROCEDURES, dossiers, dumps, own_warehouse  # noqa: E402
 from eduwh import warehouse  # noqa: E402
-from eduwh.load import ddl  # noqa: E402
-from eduwh.load.copy import copy_text  # noqa: E402
-from eduwh.load.motcua import LOADER, _land  # noqa: E402
-from eduwh.sources import motcua  # noqa: E402
-from eduwh.sources.http import Page, Window  # noqa: E402
-from eduwh.sources.jsontext import split_page  # noqa: E402
+from eduwh.extract import motcua  # noqa: E402
+from eduwh.extract.http import Page, Window  # noqa: E402
+from eduwh.extract.jsontext import split_page  # noqa: E402
+from eduwh.land import ddl  # noqa: E402
+from eduwh.land.copy import copy_text  # noqa: E402
+from eduwh.land.motcua import LOADER, _land  # noqa: E402
 
 PAGE = 500
 WINDOW = Window(
@@ -187,7 +187,7 @@ def dlt_land(settings, pages_file: Path, work: Path) -> dict:
 
 def land_child(pages_file: Path, run_id: str) -> None:
     """The loader alone in this (fresh) process; the server is the parent's (same env)."""
-    from eduwh.settings import Settings
+    from eduwh.config import Settings
 
     summary, seconds, _ = land(Settings.from_env(), pages_file, run_id)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

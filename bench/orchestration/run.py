@@ -4,7 +4,7 @@ The built-in 2019 data set, two fresh embedded warehouses on free ports:
 - Airflow: ``eduwh run --as-of 2019-12-06 --data DIR`` in a subprocess; its step lines
   (``[  23.7s] motcua_dossiers: ... (12.3s)``) give each DAG's seconds.
 - plain, in this process, against the same sandbox: what each DAG's tasks call — the
-  loaders' own functions (eduwh.load.*), then the warehouse DAG's work without Airflow:
+  loaders' own functions (eduwh.land.*), then the warehouse DAG's work without Airflow:
   the landing tables, one ``dbt build`` with the same vars and threads, the checkpoint,
   the report, the docs site. The dbt build alone is reported too.
 
@@ -65,18 +65,17 @@ def plain_night(data: Path, home: Path) -> dict[str, float]:
     os.environ.pop("WAREHOUSE_DSN", None)
     os.environ.update(EDUWH_HOME=str(home), EDUWH_PG_PORT=str(free_port()))
     from eduwh import warehouse
-    from eduwh.docs import generate_docs
-    from eduwh.load import ensure_landing_tables
-    from eduwh.load.eoffice import extract_load as land_eoffice
-    from eduwh.load.motcua import extract_load as land_motcua
-    from eduwh.load.schools import extract_load_moet, load_sis
+    from eduwh.airflow.dbt_groups import dbt_threads
+    from eduwh.cli.setup import setup
+    from eduwh.config import Settings
+    from eduwh.land import ensure_landing_tables
+    from eduwh.land.eoffice import extract_load as land_eoffice
+    from eduwh.land.motcua import extract_load as land_motcua
+    from eduwh.land.schools import extract_load_moet, load_sis
     from eduwh.quality import run_checkpoint
-    from eduwh.report.figures import build_as_of_date
     from eduwh.report.publish import publish_latest
-    from eduwh.settings import Settings
-    from eduwh.setup import setup
-    from eduwh.transform_groups import dbt_threads
     from eduwh.warehouse.dbt import run_dbt
+    from eduwh.warehouse.docs import generate_docs
     from eduwh_sandbox.server import SandboxServer
 
     meta = json.loads((data / "dataset.json").read_text("utf-8"))["agency"]
@@ -103,7 +102,7 @@ def plain_night(data: Path, home: Path) -> dict[str, float]:
         outcome = run_checkpoint(settings)
         if not outcome.success:
             raise SystemExit(f"checkpoint failed: {outcome.failed}")
-        publish_latest(settings, build_as_of_date(AS_OF))
+        publish_latest(settings, AS_OF)
         generate_docs(settings, with_catalog=True)
         seconds["eduwh_warehouse"] = round(time.perf_counter() - started, 1)
     finally:

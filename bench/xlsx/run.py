@@ -1,5 +1,5 @@
 """Reading the province's pupil exports: python-calamine (the project's reader,
-eduwh.sources.tabular.read_xlsx) against openpyxl read_only (the reader it replaced, the
+eduwh.extract.tabular.read_xlsx) against openpyxl read_only (the reader it replaced, the
 baseline) on the same files, in the same run.
 
     uv run python bench/xlsx/run.py                 # generates the full province first
@@ -47,7 +47,7 @@ def openpyxl_read(data: bytes, spec, source: str):
 
     import openpyxl
 
-    from eduwh.sources import tabular
+    from eduwh.extract import tabular
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -76,8 +76,8 @@ def peak_rss_mb() -> float:
 
 
 def worker(reader: str, data: Path) -> dict:
-    from eduwh.sources import csdl_moet
-    from eduwh.sources.tabular import BadFile, read_xlsx
+    from eduwh.extract import csdl_moet
+    from eduwh.extract.tabular import BadFile, read_xlsx
 
     spec = csdl_moet.COLUMNS["hoc_sinh"]
     files = pupil_files(data)

@@ -39,7 +39,7 @@ The history it tells (contracts/motcua.md "Fields since 2022"):
   of the four kinds motcua.md lists (counted in ``expected.json`` "quarantine").
 
 How ``count_indicators`` counts (an independent reading of contracts/indicators_766.md;
-it imports nothing from ``eduwh.sources``, ``eduwh.load`` or ``eduwh.report``):
+it imports nothing from ``eduwh.extract``, ``eduwh.land`` or ``eduwh.report``):
 
 - Records: invalid dossier versions are dropped (the four quarantine reasons of
   ``motcua_dataset._validate``); each dossier is its latest remaining version with

@@ -35,8 +35,8 @@ SECRET = "agency-night-secret"
 RUNNER = """
 import json, sys
 import pendulum
-from eduwh.night import run_source_dag
-from eduwh.settings import Settings
+from eduwh.cli.night import run_source_dag
+from eduwh.config import Settings
 night = pendulum.parse(sys.argv[1] + "T01:00:00", tz="Asia/Ho_Chi_Minh")
 run, failures = run_source_dag(Settings.from_env(), "motcua_dossiers", night)
 tis = [(ti.task_id, ti.map_index, str(ti.state)) for ti in run.get_task_instances()]

@@ -4,7 +4,7 @@ quarantine become per agency when the loader next ensures its tables, nothing lo
 from __future__ import annotations
 
 from eduwh import warehouse
-from eduwh.load import ddl, watermark
+from eduwh.land import ddl, watermark
 
 AGENCY = "000.23.34.H48"
 OLD = [

@@ -115,7 +115,7 @@ def test_agencies_lists_the_register_and_the_last_successful_nights(
 ):
     _register(tmp_path, monkeypatch, GOOD)
     monkeypatch.setenv("WAREHOUSE_DSN", warehouse.admin_dsn(fresh_settings))
-    from eduwh.load import ddl
+    from eduwh.land import ddl
 
     with warehouse.connect(fresh_settings, role="eduwh_loader", autocommit=True) as conn:
         ddl.ensure_tables(conn)

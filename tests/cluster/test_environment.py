@@ -13,7 +13,7 @@ from eduwh.cluster.environment import (
     placed_environment,
     shared_settings,
 )
-from eduwh.settings import PROJECT_ROOT, Settings
+from eduwh.config import PROJECT_ROOT, Settings
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 AIRFLOW_SERVICES = [

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from airflow.dag_processing.dagbag import DagBag
 
-from eduwh.orchestration import POOLS
-from eduwh.settings import PROJECT_ROOT
+from eduwh.airflow.dags import POOLS
+from eduwh.config import PROJECT_ROOT
 
 SOURCE_DAGS = {
     "motcua_dossiers": "motcua",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.dag_processing.dagbag import DagBag
 
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 
 
 def test_every_dag_imports_without_errors():

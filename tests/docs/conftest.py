@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from eduwh.settings import Settings
+from eduwh.config import Settings
 
 
 @pytest.fixture(scope="session")

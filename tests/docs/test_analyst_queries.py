@@ -8,7 +8,7 @@ import re
 import pytest
 
 from eduwh import warehouse
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.timeout(1500)  # the session's night is built on first use
 

@@ -12,8 +12,8 @@ import urllib.request
 import pytest
 
 from eduwh import warehouse
-from eduwh.docs import SITE_FILES, docs_site
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
+from eduwh.warehouse.docs import SITE_FILES, docs_site
 
 pytestmark = pytest.mark.timeout(1500)  # the session's night is built on first use
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 from eduwh.warehouse.dbt import parse_manifest
 
 REPORT_CODE = PROJECT_ROOT / "include" / "eduwh" / "report"

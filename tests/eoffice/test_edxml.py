@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from eduwh.sources.edxml import MalformedPackage, parse_file, parse_package
+from eduwh.extract.edxml import MalformedPackage, parse_file, parse_package
 from eduwh_sandbox import eoffice_dataset as gen
 
 

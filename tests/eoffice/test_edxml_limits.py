@@ -18,7 +18,7 @@ import tracemalloc
 
 import pytest
 
-from eduwh.sources.edxml import (
+from eduwh.extract.edxml import (
     CHUNK,
     MAX_DEPTH,
     MAX_MARKUP,
@@ -161,7 +161,7 @@ def test_text_is_not_markup_a_big_attachment_within_the_limits_parses():
 CHILD = textwrap.dedent(
     r"""
     import json, resource, sys, tracemalloc
-    from eduwh.sources.edxml import MalformedPackage, parse_package
+    from eduwh.extract.edxml import MalformedPackage, parse_package
     head, tail = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
     mb = int(sys.argv[3])
 

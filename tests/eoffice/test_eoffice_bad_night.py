@@ -16,8 +16,8 @@ from datetime import datetime
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.eoffice import extract_from, extract_load
-from eduwh.sources import eoffice
+from eduwh.extract import eoffice
+from eduwh.land.eoffice import extract_from, extract_load
 from eduwh_sandbox.eoffice_server import _local
 from tests.conftest import new_database
 from tests.eoffice.conftest import META, register_eoffice, sandbox_eoffice

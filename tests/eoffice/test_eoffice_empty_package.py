@@ -16,7 +16,7 @@ from datetime import datetime
 import requests
 
 from eduwh import warehouse
-from eduwh.load.eoffice import extract_load
+from eduwh.land.eoffice import extract_load
 from eduwh_sandbox import dataset as ds
 from tests.eoffice.conftest import META, register_eoffice
 

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.eoffice import extract_load
+from eduwh.land.eoffice import extract_load
 from eduwh.warehouse.dbt import run_dbt
 from tests.eoffice.conftest import META, register_eoffice, sandbox_eoffice
 

@@ -11,7 +11,7 @@ import re
 import yaml
 
 from eduwh.cluster.environment import shared_settings
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]

@@ -97,8 +97,10 @@ def _production_imports_of_the_sandbox(graph: dict[str, set[str]]) -> dict[str, 
 
 
 def test_the_sandbox_check_finds_an_import():
-    graph = {"eduwh.night": {"eduwh_sandbox.server"}, "eduwh_sandbox.cli": {"eduwh.errors"}}
-    assert _production_imports_of_the_sandbox(graph) == {"eduwh.night": ["eduwh_sandbox.server"]}
+    graph = {"eduwh.cli.night": {"eduwh_sandbox.server"}, "eduwh_sandbox.cli": {"eduwh.errors"}}
+    assert _production_imports_of_the_sandbox(graph) == {
+        "eduwh.cli.night": ["eduwh_sandbox.server"]
+    }
 
 
 def test_production_code_never_imports_the_sandbox():
@@ -108,7 +110,7 @@ def test_production_code_never_imports_the_sandbox():
 
 
 def test_the_stand_ins_are_reached_through_their_entry_point():
-    from eduwh.stand_ins import stand_ins
+    from eduwh.cli.stand_ins import stand_ins
 
     plugin = stand_ins()
     assert plugin.__name__ == "eduwh_sandbox.plugin"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 
 
 def test_file_context_loads_from_include():

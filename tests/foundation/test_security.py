@@ -21,8 +21,8 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.load import ensure_landing_tables
-from eduwh.settings import ROLES, Settings
+from eduwh.config import ROLES, Settings
+from eduwh.land import ensure_landing_tables
 from eduwh.warehouse.dbt import dbt_environment, dbt_paths, pg_options, run_dbt
 from eduwh.warehouse.embedded import PG_HBA, EmbeddedServer
 from tests.conftest import free_port

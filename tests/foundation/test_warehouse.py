@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.settings import Settings
+from eduwh.config import Settings
 from eduwh.warehouse.embedded import EmbeddedServer, WarehouseError
 from tests.conftest import free_port
 

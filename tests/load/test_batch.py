@@ -1,4 +1,4 @@
-"""The one batch skeleton of every loader (eduwh.load.batch) on a real database: all or
+"""The one batch skeleton of every loader (eduwh.land.batch) on a real database: all or
 nothing, a window read again leaves only its last reading, a failure is in the ledger."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from eduwh import warehouse
-from eduwh.load import ddl
-from eduwh.load.batch import Batch
+from eduwh.land import ddl
+from eduwh.land.batch import Batch
 
 TABLE = ddl.MOTCUA_TABLES["thutuc"]
 WINDOW = (None, datetime(2019, 12, 7, tzinfo=UTC))

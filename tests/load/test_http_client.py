@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from eduwh.sources.http import RetryPolicy, SourceError, SourceUnavailable, Window
-from eduwh.sources.motcua import hoso_endpoint, make_client, thutuc_endpoint
+from eduwh.extract.http import RetryPolicy, SourceError, SourceUnavailable, Window
+from eduwh.extract.motcua import hoso_endpoint, make_client, thutuc_endpoint
 from tests.load.conftest import AGENCY, NIGHT_END
 from tests.load.portal_stub import PortalStub
 

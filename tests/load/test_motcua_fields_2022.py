@@ -7,7 +7,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from eduwh import warehouse
-from eduwh.load.motcua import extract_load
+from eduwh.land.motcua import extract_load
 from tests.load.conftest import AGENCY
 from tests.load.portal_stub import PortalStub
 

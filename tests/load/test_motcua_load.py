@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from eduwh import warehouse
-from eduwh.load import copy as load_copy
-from eduwh.load.motcua import extract_load
-from eduwh.sources.motcua import VN_TZ
+from eduwh.extract.motcua import VN_TZ
+from eduwh.land import copy as load_copy
+from eduwh.land.motcua import extract_load
 from tests.load.conftest import NIGHT_END
 
 

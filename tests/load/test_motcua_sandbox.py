@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.motcua import extract_load
+from eduwh.land.motcua import extract_load
 
 sandbox_server = pytest.importorskip("eduwh_sandbox.server")
 motcua_dataset = pytest.importorskip("eduwh_sandbox.motcua_dataset")

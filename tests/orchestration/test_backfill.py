@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.motcua import extract_load
+from eduwh.land.motcua import extract_load
 from eduwh.warehouse.dbt import run_dbt
 from tests.conftest import new_database
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from eduwh import ops
-from eduwh.main_job import stop_on_sigterm
-from eduwh.settings import Settings
+from eduwh.cli import ops
+from eduwh.cli.run import stop_on_sigterm
+from eduwh.config import Settings
 
 TREE = "sleep 300 & sleep 300 & (sleep 300 & wait) & wait"
 STUBBORN = "trap '' TERM; sleep 300 & (trap '' TERM; sleep 300) & wait"
@@ -47,7 +47,7 @@ def test_sigterm_to_up_stops_the_group_it_started(tmp_path):
     script = textwrap.dedent(
         f"""
         import signal, subprocess, sys
-        from eduwh import ops
+        from eduwh.cli import ops
 
         def terminated(signum, frame):
             raise KeyboardInterrupt
@@ -158,7 +158,7 @@ slow()
 NIGHT = """
 import os, sys
 from airflow.dag_processing.dagbag import DagBag
-from eduwh.main_job import stop_on_sigterm
+from eduwh.cli.run import stop_on_sigterm
 
 bag = DagBag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
 assert not bag.import_errors, bag.import_errors

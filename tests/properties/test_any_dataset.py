@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from tests.conftest import new_database
 
 from eduwh import warehouse
-from eduwh.load import ensure_landing_tables
-from eduwh.load import eoffice as eoffice_load
-from eduwh.load import motcua as motcua_load
+from eduwh.land import ensure_landing_tables
+from eduwh.land import eoffice as eoffice_load
+from eduwh.land import motcua as motcua_load
 from eduwh.warehouse.dbt import run_dbt
 from eduwh_sandbox.server import SandboxServer
 

@@ -14,8 +14,8 @@ import subprocess
 import pytest
 
 from eduwh import warehouse
+from eduwh.config import PROJECT_ROOT
 from eduwh.quality import ChecksFailed, guard, latest_outcome, run_checkpoint
-from eduwh.settings import PROJECT_ROOT
 from tests.report.warehouse_build import BUILD_SELECT, DBT_VARS
 
 IDENTITY = "procedures with_bcci_dossiers <= total"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 from tests.report.warehouse_build import build_warehouse
 
 MANUAL_SEED = PROJECT_ROOT / "dbt_project" / "seeds" / "manual" / "manual_figures.csv"

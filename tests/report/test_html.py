@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from eduwh import warehouse
+from eduwh.config import PROJECT_ROOT
 from eduwh.report import document as document_module
 from eduwh.report import lineage
 from eduwh.report.chart_data import chart_data
 from eduwh.report.render import render
-from eduwh.settings import PROJECT_ROOT
 from tests.report.warehouse_build import AS_OF, DBT_VARS, YEAR, figures_of
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
+from eduwh.config import PROJECT_ROOT
 from eduwh.report import lineage
 from eduwh.report.render import render
-from eduwh.settings import PROJECT_ROOT
 
 CONTRACT = PROJECT_ROOT.parent / "shared" / "contracts" / "report_figures.md"
 DOCS = PROJECT_ROOT / "docs" / "lineage.md"

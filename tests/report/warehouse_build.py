@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.settings import Settings
+from eduwh.config import Settings
 
 AS_OF = date(2019, 12, 6)
 YEAR = 2019
@@ -52,7 +52,7 @@ def generate_dataset(out: Path) -> Path:
 
 def build_warehouse(settings: Settings, dataset: Path, prefix: str) -> Settings:
     """A new database with the 2019 data set landed and the dbt project built."""
-    load = pytest.importorskip("eduwh.load.motcua", reason="the motcua loader is not here yet")
+    load = pytest.importorskip("eduwh.land.motcua", reason="the motcua loader is not here yet")
     server_module = pytest.importorskip(
         "eduwh_sandbox.server", reason="the sandbox server is not here yet"
     )

@@ -17,8 +17,9 @@ import pytest
 from tests.conftest import new_database
 
 from eduwh import warehouse
-from eduwh.load.motcua import extract_load
-from eduwh.report.figures import SECTIONS, build_as_of, report_figures
+from eduwh.land.motcua import extract_load
+from eduwh.report.figures import SECTIONS, report_figures
+from eduwh.warehouse.as_of import build_as_of
 from eduwh.warehouse.dbt import run_dbt
 from eduwh_sandbox import motcua_dataset
 from eduwh_sandbox.server import SandboxServer

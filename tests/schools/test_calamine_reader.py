@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from eduwh.sources import csdl_moet, sis, tabular
-from eduwh.sources.tabular import (
+from eduwh.extract import csdl_moet, sis, tabular
+from eduwh.extract.tabular import (
     HEADER_SCAN_ROWS,
     TOTAL_FIRST,
     TOTAL_ROW,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from airflow.dag_processing.dagbag import DagBag
 
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 
 DAGS = {"moet_school_db": "csdl_moet", "sis_exports": "sis"}
 

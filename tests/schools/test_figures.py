@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.schools import extract_load_moet, load_sis
+from eduwh.land.schools import extract_load_moet, load_sis
 from eduwh.warehouse.dbt import run_dbt
 from tests.schools.conftest import API_KEY, new_database, serve_moet
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.schools import extract_load_moet, load_sis
+from eduwh.land.schools import extract_load_moet, load_sis
 from tests.schools.conftest import API_KEY, new_database, serve_moet
 
 

@@ -13,9 +13,9 @@ import time
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.schools import MOET_TABLES, extract_load_moet
-from eduwh.sources import csdl_moet
-from eduwh.sources.http import RetryPolicy
+from eduwh.extract import csdl_moet
+from eduwh.extract.http import RetryPolicy
+from eduwh.land.schools import MOET_TABLES, extract_load_moet
 from eduwh_sandbox.server import SandboxServer
 from tests.schools.conftest import API_KEY, new_database
 

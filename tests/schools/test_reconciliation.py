@@ -22,7 +22,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.load.schools import extract_load_moet, load_sis
+from eduwh.land.schools import extract_load_moet, load_sis
 from eduwh.warehouse.dbt import run_dbt
 from eduwh_sandbox import dataset as ds
 from eduwh_sandbox.schools_dataset import DEFAULT_META, to_cp1258, xlsx_bytes

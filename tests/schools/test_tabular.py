@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from eduwh.sources.tabular import (
+from eduwh.extract.tabular import (
     BadFile,
     Columns,
     decode_csv,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from eduwh.load.copy import copy_text
-from eduwh.sources.jsontext import split_page
+from eduwh.extract.jsontext import split_page
+from eduwh.land.copy import copy_text
 
 BODIES = [
     '{"page":1,"total":2,"data":[{"MaHoSo":"A-1","x":[1,2,{"y":null}]},{"MaHoSo":"A-2"}]}',

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduwh.sources.motcua import INVALID_FIELD, UNKNOWN_CODE, validate_hoso, validate_thutuc
+from eduwh.extract.motcua import INVALID_FIELD, UNKNOWN_CODE, validate_hoso, validate_thutuc
 
 PROCEDURE_2019 = {"MaTTHC": "1.004889", "MucDo": 3, "NgayCapNhat": "20190301080000"}
 PROCEDURE_2025 = {

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from eduwh.sources.motcua import (
+from eduwh.extract.motcua import (
     VN_TZ,
     format_timestamp,
     parse_timestamp,

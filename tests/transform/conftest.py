@@ -14,8 +14,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from eduwh import warehouse
-from eduwh.load import ensure_landing_tables
-from eduwh.settings import Settings
+from eduwh.config import Settings
+from eduwh.land import ensure_landing_tables
 from tests.conftest import new_database
 
 

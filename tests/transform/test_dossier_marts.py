@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from eduwh import warehouse
-from eduwh.settings import Settings
+from eduwh.config import Settings
 from eduwh.warehouse.dbt import DbtError, dbt_environment, run_dbt
 
 from .conftest import land

@@ -315,7 +315,7 @@ def test_the_marts_add_up(built):
 # -- `eduwh indicators` on the same warehouse ------------------------------------------
 def run_cli(settings, capfd, *argv: str) -> str:
     from eduwh.cli import _parser
-    from eduwh.report.indicators import indicators_main
+    from eduwh.cli.indicators import indicators_main
 
     capfd.readouterr()  # drop what the fixture printed
     args = _parser().parse_args(["indicators", *argv])
@@ -416,8 +416,8 @@ def test_an_as_of_date_not_built_yet_is_built_and_stdout_stays_json(built, capfd
 )
 def test_indicators_refusals_are_one_line(built, argv, message):
     from eduwh.cli import _parser
+    from eduwh.cli.indicators import indicators_main
     from eduwh.errors import UserError
-    from eduwh.report.indicators import indicators_main
 
     with pytest.raises(UserError, match=message) as error:
         indicators_main(built, _parser().parse_args(["indicators", *argv]))

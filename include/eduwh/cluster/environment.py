@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment
+from eduwh.config import PROJECT_ROOT, Settings, airflow_environment
 
 SHARED_FILE = PROJECT_ROOT / "cluster.env"
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eduwh.cli.night import WAREHOUSE_DAG, landed_summary
 from eduwh.cluster.api import AirflowApi
 from eduwh.cluster.services import Cluster
+from eduwh.config import Settings
 from eduwh.errors import UserError
-from eduwh.night import WAREHOUSE_DAG, landed_summary
-from eduwh.settings import Settings
 
 FINISHED = {"success", "failed"}
 POLL_SECONDS = 2.0

@@ -1,4 +1,4 @@
-"""The pools of eduwh.orchestration.POOLS as the file `airflow pools import` reads; for
+"""The pools of eduwh.airflow.dags.POOLS as the file `airflow pools import` reads; for
 the local cluster and the compose stack's init container alike:
 `python -m eduwh.cluster.pools FILE`."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def write_pools(path: Path) -> Path:
-    from eduwh.orchestration import POOLS
+    from eduwh.airflow.dags import POOLS
 
     pools = {
         name: {"slots": slots, "description": description, "include_deferred": False}

@@ -13,8 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
-from eduwh.night import AGENCY_SETTINGS, SANDBOX_SETTINGS, night_sources
-from eduwh.settings import Settings
+from eduwh.cli.night import AGENCY_SETTINGS, SANDBOX_SETTINGS, night_sources
+from eduwh.config import Settings
 
 
 def serve(data_dir: Path, faults: str, state_file: Path) -> None:

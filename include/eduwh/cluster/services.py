@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from eduwh.cli.ops import group_members
 from eduwh.cluster.environment import (
     METADATA_DATABASE,
     METADATA_ROLE,
@@ -28,9 +29,8 @@ from eduwh.cluster.environment import (
     cluster_folder,
     with_database,
 )
+from eduwh.config import Settings
 from eduwh.errors import UserError
-from eduwh.ops import group_members
-from eduwh.settings import Settings
 
 AIRFLOW = (sys.executable, "-m", "airflow")  # this environment's, PATH or not
 AIRFLOW_SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
@@ -96,8 +96,8 @@ def up(
     """Start the whole stack and wait until every service is healthy; on any failure
     stop what was started and raise a one-line error naming the service and its log."""
     from eduwh import warehouse
-    from eduwh.night import check_data_dir
-    from eduwh.setup import setup
+    from eduwh.cli.night import check_data_dir
+    from eduwh.cli.setup import setup
     from eduwh.warehouse.dbt import dbt_environment
 
     echo = echo or _stderr
@@ -270,7 +270,7 @@ def _migrate(cluster: Cluster, env: dict) -> None:
 def _start_sources(cluster: Cluster, settings: Settings, data_dir, faults: str, env) -> dict:
     """The night's sources for the cluster's lifetime: the sandbox stand-ins as a
     service when the data set is a sandbox one; their settings go to the workers."""
-    from eduwh.night import night_sources
+    from eduwh.cli.night import night_sources
 
     if data_dir is None:
         with night_sources(settings, None) as night:

@@ -30,9 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from eduwh import warehouse
+from eduwh.config import PROJECT_ROOT, Settings
 from eduwh.quality.dbt_tests import test_rows
 from eduwh.quality.suites import WARNING, SuiteSpec, planned_suites
-from eduwh.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
 

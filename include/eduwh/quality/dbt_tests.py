@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eduwh.settings import Settings
+from eduwh.config import Settings
 from eduwh.warehouse.dbt import dbt_paths
 
 SUITE_PREFIX = "dbt."

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import great_expectations.expectations as gxe
 
-from eduwh.settings import Settings
+from eduwh.config import Settings
 
 CRITICAL, WARNING = "critical", "warning"
 

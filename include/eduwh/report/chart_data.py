@@ -19,9 +19,9 @@ from __future__ import annotations
 from datetime import date
 
 from eduwh import warehouse
+from eduwh.config import Settings
 from eduwh.report.document import states_766
 from eduwh.school_year import school_year_of
-from eduwh.settings import Settings
 
 READER = "eduwh_reader"
 # Labels of the marts' codes on the charts (presentation only).

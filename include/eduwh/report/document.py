@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from eduwh.settings import PROJECT_ROOT
+from eduwh.config import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "include" / "report_templates"
 # Decision 766/QĐ-TTg (23 June 2022) scores agencies from 2022 on. The marts compute its

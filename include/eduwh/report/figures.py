@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import date
 
 from eduwh import warehouse
+from eduwh.config import Settings
 from eduwh.school_year import school_year_of
-from eduwh.settings import Settings
 
 # The source system a section's figures come from.
 SECTION_SOURCE = {
@@ -122,18 +122,6 @@ MART_GRAIN = {
     "rpt_manual_figures": ("report_year",),
     "rpt_report_ratios": ("report_year", "as_of_date"),
 }
-# The marts whose rows are per as-of date (built on demand for a new date).
-AS_OF_MARTS = (
-    "rpt_dossier_figures",
-    "rpt_bieu_06_kstt",
-    "rpt_document_figures",
-    "rpt_indicator_766_dossiers",
-    "rpt_indicators_766",
-    "rpt_report_ratios",
-    "rpt_dossier_chart_series",
-    "rpt_document_chart_series",
-    "rpt_dossier_figures_by_source",
-)
 # A merged Department's report (contracts/agencies.md): which predecessors it covers and
 # until when (`covers`), and each one's share of the dossier counts (`of_which`), from
 # rpt_dossier_figures_by_source. Only where the report covers a predecessor, so every
@@ -165,8 +153,6 @@ INDICATOR_766_KEYS = ("numerator", "denominator", "rate", "score_ratio")
 
 
 def report_figures(settings: Settings, year: int, as_of: date) -> dict:
-    if _missing_as_of(settings, year, as_of):
-        build_as_of(settings, as_of)
     with warehouse.connect(settings, role="eduwh_reader") as conn:
         landed = _landed_sources(conn)
         figures = {
@@ -300,45 +286,6 @@ def _landed_sources(conn) -> set[str]:
         return set()
     query = "select source_system from marts.rpt_source_freshness where succeeded_batches > 0"
     return {source for (source,) in conn.execute(query)}
-
-
-def build_as_of_date(night: date | None = None) -> date:
-    """The as-of date a build is asked for: the night's own date (a re-run of an old
-    night reports that night), else the last complete day in Vietnam (the night's run
-    at 01:00 reports the day before)."""
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    if night is not None:
-        return night
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() - timedelta(days=1)
-
-
-def build_as_of(settings: Settings, as_of: date) -> None:
-    """Build the as-of marts for one more date (incremental: other dates are kept)."""
-    from eduwh.warehouse.dbt import run_dbt
-
-    with warehouse.connect(settings, role="eduwh_reader") as conn:
-        present = [mart for mart in AS_OF_MARTS if _exists(conn, mart)]
-    if present:
-        run_dbt(
-            settings,
-            [
-                "run",
-                "--select",
-                *present,
-                "--vars",
-                f"{{report_as_of_dates: ['{as_of.isoformat()}']}}",
-            ],
-        )
-
-
-def _missing_as_of(settings: Settings, year: int, as_of: date) -> bool:
-    with warehouse.connect(settings, role="eduwh_reader") as conn:
-        if not _exists(conn, "rpt_dossier_figures"):
-            return False
-        row = _row(conn, "rpt_dossier_figures", ["agency_code"], settings.agency.code, year, as_of)
-        return row is None
 
 
 def _agency(conn, code: str) -> dict:

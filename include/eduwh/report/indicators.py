@@ -1,10 +1,9 @@
-"""`eduwh indicators`: the Decision 766 indicators of one period from the marts.
+"""The Decision 766 indicators of one period from the marts (`eduwh indicators`).
 
 Reads ``marts.rpt_indicators_766`` (and, with ``--dossiers ID``, the dossiers behind one
-indicator in ``marts.rpt_indicator_766_dossiers``) as ``eduwh_reader``. When the marts
-lack the as-of date, the two marts are built for it first (dbt's log goes to stderr):
-the indicators are computed from the dates on the records, so a past date gives the
-same numbers whenever it is built. stdout carries the table, JSON or CSV alone.
+indicator in ``marts.rpt_indicator_766_dossiers``) as ``eduwh_reader``, and renders them
+as a table, JSON or CSV. The command (eduwh.cli.indicators) builds a missing as-of date
+first (eduwh.warehouse.as_of).
 """
 
 from __future__ import annotations
@@ -18,11 +17,9 @@ from datetime import date
 from decimal import Decimal
 
 from eduwh import warehouse
-from eduwh.console import output_to_stderr
+from eduwh.config import Settings
 from eduwh.errors import UserError
-from eduwh.settings import Settings
 
-MARTS = ("rpt_indicator_766_dossiers", "rpt_indicators_766")
 INDICATOR_COLUMNS = (
     "indicator_id",
     "breakdown",
@@ -72,38 +69,16 @@ def parse_period(text: str) -> Period:
     )
 
 
-def indicators_main(settings: Settings, args) -> int:
-    from eduwh.report.cli import reporting_for
-
-    try:
-        as_of = date.fromisoformat(args.as_of)
-    except ValueError:
-        raise UserError(f"--as-of must be a date like 2025-07-31, not {args.as_of!r}") from None
-    period = parse_period(args.period)
-    if period.start > as_of:
-        raise UserError(f"--period {period.label} starts after --as-of {as_of}")
-    if args.dossiers is not None and args.dossiers not in DOSSIER_INDICATORS:
-        raise UserError(
-            f"--dossiers must be one of {', '.join(DOSSIER_INDICATORS)}, not {args.dossiers!r}"
-        )
-    agency = reporting_for(settings, args.agency, as_of).agency.code
-    header, rows = read(settings, agency, period, as_of, args.dossiers)
-    print(render(args.format, header, rows, agency, period, as_of, args.dossiers), end="")
-    return 0
-
-
 def read(
     settings: Settings, agency: str, period: Period, as_of: date, dossiers: str | None
 ) -> tuple[tuple[str, ...], list[tuple]]:
-    """(columns, rows) of the period; builds the marts for the as-of date if missing."""
-    if not _built(settings, agency, as_of):
-        _build(settings, as_of)
-        if not _built(settings, agency, as_of):
+    """(columns, rows) of the period, from the marts of the as-of date."""
+    with warehouse.connect(settings, role="eduwh_reader") as conn:
+        if not _holds(conn, agency, as_of):
             raise UserError(
                 f"no Decision 766 indicators for agency {agency} as of {as_of}: "
                 "the one-stop portal's data is not in the warehouse (run a night first)"
             )
-    with warehouse.connect(settings, role="eduwh_reader") as conn:
         if dossiers is None:
             columns = INDICATOR_COLUMNS
             query = (
@@ -132,41 +107,11 @@ def read(
     return columns, rows
 
 
-def _built(settings: Settings, agency: str, as_of: date) -> bool:
-    with warehouse.connect(settings, role="eduwh_reader") as conn:
-        if any(
-            conn.execute("select to_regclass(%s)", (f"marts.{m}",)).fetchone()[0] is None
-            for m in MARTS
-        ):
-            return False
-        return (
-            conn.execute(
-                "select 1 from marts.rpt_indicators_766"
-                " where agency_code = %s and as_of_date = %s limit 1",
-                (agency, as_of),
-            ).fetchone()
-            is not None
-        )
-
-
-def _build(settings: Settings, as_of: date) -> None:
-    from eduwh.warehouse.dbt import DbtError, run_dbt
-
-    with output_to_stderr():
-        try:
-            run_dbt(
-                settings,
-                [
-                    "run",
-                    "--select",
-                    *MARTS,
-                    "--vars",
-                    f"{{report_as_of_dates: ['{as_of.isoformat()}']}}",
-                ],
-            )
-        except DbtError as error:
-            first = str(error).splitlines()[0] if str(error) else "dbt failed"
-            raise UserError(f"could not build the indicators as of {as_of}: {first}") from None
+def _holds(conn, agency: str, as_of: date) -> bool:
+    if conn.execute("select to_regclass('marts.rpt_indicators_766')").fetchone()[0] is None:
+        return False
+    query = "select 1 from marts.rpt_indicators_766 where agency_code = %s and as_of_date = %s"
+    return conn.execute(query + " limit 1", (agency, as_of)).fetchone() is not None
 
 
 def _plain(value):

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 
-from eduwh.settings import ROLES, Settings, role_password_variable
+from eduwh.config import ROLES, Settings, role_password_variable
 from eduwh.warehouse.bootstrap import bootstrap
 from eduwh.warehouse.embedded import EmbeddedServer, WarehouseError
 from eduwh.warehouse.secret_files import protect, read_or_create

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from eduwh.settings import PROJECT_ROOT, Settings
+from eduwh.config import PROJECT_ROOT, Settings
 from eduwh.warehouse import role_dsn, secrets_dir
 from eduwh.warehouse.secret_files import private_folder, protect
 

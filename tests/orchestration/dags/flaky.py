@@ -13,7 +13,7 @@ from pathlib import Path
 import pendulum
 from airflow.sdk import dag, task
 
-from eduwh.orchestration import alert_on_failure
+from eduwh.airflow.dags import alert_on_failure
 
 START = pendulum.datetime(2019, 1, 1, tz="Asia/Ho_Chi_Minh")
 

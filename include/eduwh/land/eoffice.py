@@ -31,12 +31,12 @@ import psycopg
 from psycopg import sql
 
 from eduwh import warehouse
-from eduwh.load import ddl, ledger, quarantine, watermark
-from eduwh.load.batch import Batch
-from eduwh.load.register import register_agency
-from eduwh.settings import Settings
-from eduwh.sources import edxml, eoffice
-from eduwh.sources.http import RestClient, Window
+from eduwh.config import Settings
+from eduwh.extract import edxml, eoffice
+from eduwh.extract.http import RestClient, Window
+from eduwh.land import ddl, ledger, quarantine, watermark
+from eduwh.land.batch import Batch
+from eduwh.land.register import register_agency
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def extract_from(settings: Settings | None = None) -> datetime:
 
 
 def land_night(settings: Settings, night) -> dict:
-    """The eoffice_documents DAG's task (eduwh.orchestration.source_dag)."""
+    """The eoffice_documents DAG's task (eduwh.airflow.dags.source_dag)."""
     full_refresh = bool(night.params.get("full_refresh"))
     return extract_load(settings, night.end, full_refresh=full_refresh, run_id=night.run_id)
 
@@ -159,7 +159,7 @@ def _land(
     landed_before: set[int],
     agency_code: str,
 ) -> dict:
-    """One batch of one kind of document (eduwh.load.batch: all or nothing): the listing,
+    """One batch of one kind of document (eduwh.land.batch: all or nothing): the listing,
     secret ones reduced first, then the header facts of the packages not read yet."""
     name = entity(kind)
     with Batch(

@@ -42,14 +42,14 @@ from typing import Any
 import psycopg
 
 from eduwh import warehouse
-from eduwh.load import ddl, ledger
-from eduwh.load.batch import Batch
-from eduwh.load.copy import record_json
-from eduwh.load.register import register_agency
+from eduwh.config import Settings
+from eduwh.extract import csdl_moet, sis
+from eduwh.extract.tabular import BadFile, Table, canonical
+from eduwh.land import ddl, ledger
+from eduwh.land.batch import Batch
+from eduwh.land.copy import record_json
+from eduwh.land.register import register_agency
 from eduwh.school_year import school_year_of
-from eduwh.settings import Settings
-from eduwh.sources import csdl_moet, sis
-from eduwh.sources.tabular import BadFile, Table, canonical
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def _landed(book: psycopg.Connection, source: str) -> set[tuple[str, str]]:
 def _land(
     book: psycopg.Connection, data: psycopg.Connection, item: FileToLand, run_id: str
 ) -> dict[str, Any]:
-    """One file, one batch (eduwh.load.batch): its rows, its meta.loaded_file row and the
+    """One file, one batch (eduwh.land.batch): its rows, its meta.loaded_file row and the
     ledger in one transaction; a file that cannot be read goes to quarantine instead."""
     sha = item.sha256
     constants = {"file": item.file}
@@ -207,7 +207,7 @@ def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------------------- csdl.moet
 def land_moet_night(settings: Settings, night) -> dict:
-    """The moet_school_db DAG's task (eduwh.orchestration.source_dag): the exports of the
+    """The moet_school_db DAG's task (eduwh.airflow.dags.source_dag): the exports of the
     school year asked for, else of the night's as-of day."""
     year = night.params.get("school_year") or school_year_of(night.as_of)
     summary = extract_load_moet(settings, school_year=year, run_id=night.run_id)
@@ -294,7 +294,7 @@ def extract_load_moet(
 
 
 def _read_moet(data: bytes, spec, name: str) -> Table:
-    from eduwh.sources.tabular import read_xlsx
+    from eduwh.extract.tabular import read_xlsx
 
     return read_xlsx(data, spec, source=name)
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import psycopg
 
-from eduwh.load import ledger, quarantine, watermark
-from eduwh.load.copy import RawCopy
+from eduwh.land import ledger, quarantine, watermark
+from eduwh.land.copy import RawCopy
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,8 @@ from zoneinfo import ZoneInfo
 import pendulum
 
 from eduwh.agency import PREFIX
-from eduwh.console import NightConsole
-from eduwh.errors import UserError
-from eduwh.night import (
+from eduwh.cli.console import NightConsole
+from eduwh.cli.night import (
     WAREHOUSE_DAG,
     check_data_dir,
     check_register,
@@ -34,7 +33,8 @@ from eduwh.night import (
     run_dag,
     run_source_dag,
 )
-from eduwh.settings import Settings
+from eduwh.config import Settings
+from eduwh.errors import UserError
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 
@@ -91,7 +91,7 @@ def _night(
     the other agencies land and the warehouse builds; without one a failed source ends
     the night, as it always did)."""
     from eduwh import warehouse
-    from eduwh.setup import setup
+    from eduwh.cli.setup import setup
     from eduwh.warehouse.dbt import dbt_environment
 
     console.line(f"Airflow's and dbt's output: {console.log_path}")
@@ -222,7 +222,7 @@ def parse_faults(given: str | list[str] | None) -> str | dict[str, str]:
 
 
 def check_faults(profile: str) -> None:
-    from eduwh.stand_ins import stand_ins
+    from eduwh.cli.stand_ins import stand_ins
 
     profiles = stand_ins().FAULT_PROFILES
     if profile not in profiles:

@@ -30,8 +30,8 @@ from eduwh.agency import (
     read_dataset_json,
     read_register,
 )
+from eduwh.config import PROJECT_ROOT, Settings
 from eduwh.errors import UserError
-from eduwh.settings import PROJECT_ROOT, Settings
 
 # The source DAGs in nightly order, by the data set folder / setting that feeds each.
 SOURCE_DAGS = {
@@ -192,7 +192,7 @@ def _agency_sandbox(
 ) -> NightSources:
     """A data set of several agencies: every instance its register names, served at once
     by the sandbox (stand_ins().AgencySandbox), their settings in the environment."""
-    from eduwh.stand_ins import stand_ins
+    from eduwh.cli.stand_ins import stand_ins
 
     register_path = settings.agencies_file or data_dir / REGISTER_FILE
     register = read_register(register_path)
@@ -275,7 +275,7 @@ def _reporting_agency(register: list[Registered]) -> Agency:
 
 
 def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSources:
-    from eduwh.stand_ins import stand_ins
+    from eduwh.cli.stand_ins import stand_ins
 
     if not isinstance(faults, str):
         raise UserError("--faults PREFIX=profile is for a data set of several agencies")
@@ -323,7 +323,7 @@ def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSou
 
 
 def built_in_dataset(settings: Settings) -> Path:
-    from eduwh.stand_ins import stand_ins
+    from eduwh.cli.stand_ins import stand_ins
 
     sandbox = stand_ins()
     target = settings.home / "datasets" / sandbox.BUILT_IN["name"]

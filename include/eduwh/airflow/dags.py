@@ -19,7 +19,7 @@ import pendulum
 from airflow.sdk import Asset, Param, dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from eduwh.settings import Settings
+from eduwh.config import Settings
 
 LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
 NIGHTLY = CronTriggerTimetable("0 1 * * *", timezone=LOCAL_TZ)
@@ -204,7 +204,7 @@ def source_dag(
     def source():
         @task(task_id="agencies", pool=pool)
         def agencies(logical_date=None) -> list[str]:
-            from eduwh.load.register import night_agencies
+            from eduwh.land.register import night_agencies
 
             return night_agencies(Settings.from_env(), source_key, Night(logical_date))
 
@@ -212,7 +212,7 @@ def source_dag(
         def land_night(agency: str, logical_date=None, params=None, run_id=None) -> dict:
             from airflow.sdk import get_current_context
 
-            from eduwh.load.register import agency_settings
+            from eduwh.land.register import agency_settings
 
             get_current_context()["agency"] = agency  # the mapped task's name in the UI
             module, function = land.split(":")

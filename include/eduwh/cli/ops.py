@@ -36,8 +36,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from eduwh.errors import UserError
-from eduwh.night import (
+from eduwh.cli.night import (
     AGENCY_SETTINGS,
     SANDBOX_SETTINGS,
     WAREHOUSE_DAG,
@@ -47,8 +46,9 @@ from eduwh.night import (
     night_sources,
     run_dag,
 )
-from eduwh.night import SOURCE_DAGS as night_dags
-from eduwh.settings import Settings, airflow_environment
+from eduwh.cli.night import SOURCE_DAGS as night_dags
+from eduwh.config import Settings, airflow_environment
+from eduwh.errors import UserError
 
 SOURCE_DAGS = tuple(night_dags.values())
 LOCAL_TZ = "Asia/Ho_Chi_Minh"

@@ -20,8 +20,8 @@ from eduwh.agency import (
     registered,
     source_settings,
 )
-from eduwh.load import ddl
-from eduwh.settings import Settings
+from eduwh.config import Settings
+from eduwh.land import ddl
 
 
 def register_agency(

@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from eduwh.config import Settings, airflow_environment, environment_command
 from eduwh.errors import UserError
-from eduwh.settings import Settings, airflow_environment, environment_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _is_user_error(error: Exception) -> bool:
-    from eduwh.sources.http import SourceUnavailable
+    from eduwh.extract.http import SourceUnavailable
     from eduwh.warehouse import WarehouseError
 
     return isinstance(error, (UserError, WarehouseError, SourceUnavailable))
@@ -56,7 +56,7 @@ def _warehouse(settings: Settings, args) -> int:
 
 # -- setup ----------------------------------------------------------------------
 def _setup(settings: Settings, args) -> int:
-    from eduwh.setup import setup
+    from eduwh.cli.setup import setup
 
     setup(settings, force=args.force)
     return 0
@@ -64,15 +64,15 @@ def _setup(settings: Settings, args) -> int:
 
 # -- sandbox --------------------------------------------------------------------
 def _sandbox(settings: Settings, args) -> int:
-    from eduwh.stand_ins import stand_ins
+    from eduwh.cli.stand_ins import stand_ins
 
     sandbox_cli = stand_ins()
 
     if args.action == "generate":
         sandbox_cli.generate_main(Path(args.out), args.dataset, args.scale)
     else:
-        from eduwh.main_job import check_faults
-        from eduwh.night import check_dataset_folder
+        from eduwh.cli.night import check_dataset_folder
+        from eduwh.cli.run import check_faults
 
         check_faults(args.faults)
         check_dataset_folder(Path(args.data))
@@ -82,7 +82,7 @@ def _sandbox(settings: Settings, args) -> int:
 
 # -- run and report -------------------------------------------------------------
 def _run(settings: Settings, args) -> int:
-    from eduwh.main_job import run_main_job
+    from eduwh.cli.run import run_main_job
 
     return run_main_job(
         settings, as_of=args.as_of, data=args.data, faults=args.faults, executor=args.executor
@@ -92,7 +92,7 @@ def _run(settings: Settings, args) -> int:
 def _agencies(settings: Settings, args) -> int:
     import json
 
-    from eduwh.ops import agencies_listing, agencies_table
+    from eduwh.cli.ops import agencies_listing, agencies_table
 
     listing = agencies_listing(settings)
     if args.format == "json":
@@ -103,13 +103,13 @@ def _agencies(settings: Settings, args) -> int:
 
 
 def _report(settings: Settings, args) -> int:
-    from eduwh.report.cli import report_main
+    from eduwh.cli.report import report_main
 
     return report_main(settings, args)
 
 
 def _indicators(settings: Settings, args) -> int:
-    from eduwh.report.indicators import indicators_main
+    from eduwh.cli.indicators import indicators_main
 
     return indicators_main(settings, args)
 
@@ -119,13 +119,13 @@ def _backfill(settings: Settings, args) -> int:
     import json
     from datetime import date
 
-    from eduwh import ops
+    from eduwh.cli import ops
 
     try:
         start, end = date.fromisoformat(args.from_date), date.fromisoformat(args.to_date)
     except ValueError as error:
         raise UserError(f"--from/--to must be dates like 2019-12-06: {error}") from None
-    from eduwh.console import output_to_stderr
+    from eduwh.cli.console import output_to_stderr
 
     try:
         with output_to_stderr():
@@ -145,7 +145,7 @@ def _backfill(settings: Settings, args) -> int:
 
 
 def _up(settings: Settings, args) -> int:
-    from eduwh import ops
+    from eduwh.cli import ops
 
     try:
         return ops.up(settings, port=args.port, data=args.data)
@@ -154,7 +154,7 @@ def _up(settings: Settings, args) -> int:
 
 
 def _docs(settings: Settings, args) -> int:
-    from eduwh import docs
+    from eduwh.warehouse import docs
 
     if args.action == "generate":
         print(docs.generate_docs(settings))
@@ -319,7 +319,3 @@ def _parser() -> argparse.ArgumentParser:
     af.add_argument("rest", nargs=argparse.REMAINDER)
     af.set_defaults(handler=_airflow)
     return parser
-
-
-if __name__ == "__main__":
-    sys.exit(main())

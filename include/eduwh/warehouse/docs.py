@@ -18,8 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from eduwh.config import Settings
 from eduwh.errors import UserError
-from eduwh.settings import Settings
 
 SITE_FILES = ("index.html", "manifest.json", "catalog.json")
 DEFAULT_PORT = 8580

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import psycopg
 
-from eduwh.sources import csdl_moet, sis
+from eduwh.extract import csdl_moet, sis
 
 MOTCUA_TABLES = {"thutuc": "raw.motcua__thutuc", "hoso": "raw.motcua__hoso"}
 EOFFICE_VANBAN = "raw.eoffice__vanban"
@@ -56,10 +56,10 @@ create table if not exists meta.watermark (
     primary key (source, agency_code, entity)
 )""",
     # Which agency's source instance a batch came from: the loader names the agency on
-    # its ledger connection (eduwh.load.register), so every batch it opens carries it.
+    # its ledger connection (eduwh.land.register), so every batch it opens carries it.
     "alter table meta.batch add column if not exists agency_code text"
     " default nullif(current_setting('eduwh.agency_code', true), '')",
-    # The agencies the nights extracted for (eduwh.load.register): dim_agency reads it.
+    # The agencies the nights extracted for (eduwh.land.register): dim_agency reads it.
     """
 create table if not exists meta.agency (
     agency_code text primary key,
@@ -68,7 +68,7 @@ create table if not exists meta.agency (
     registered_at timestamptz not null default now()
 )""",
     "alter table meta.agency add column if not exists province_name text",
-    # The register's facts of each agency (contracts/agencies.md; eduwh.load.register):
+    # The register's facts of each agency (contracts/agencies.md; eduwh.land.register):
     # dim_agency's validity, successor and province code, int_report_universe's rule.
     "alter table meta.agency add column if not exists province_code text",
     "alter table meta.agency add column if not exists valid_from date",

@@ -22,7 +22,7 @@ class ConcurrentRun(RuntimeError):
 def lock_source(conn: psycopg.Connection, source: str, agency_code: str) -> None:
     """Session advisory lock of a source for one agency, held while this connection lives
     (the agencies of one source land side by side, each alone)."""
-    key = zlib.crc32(f"eduwh.load:{source}:{agency_code}".encode())
+    key = zlib.crc32(f"eduwh.land:{source}:{agency_code}".encode())
     got = conn.execute("select pg_try_advisory_lock(%s)", (key,)).fetchone()[0]
     conn.commit()
     if not got:

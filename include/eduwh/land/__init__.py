@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eduwh.settings import Settings
+from eduwh.config import Settings
 
 
 def ensure_landing_tables(settings: Settings) -> None:
@@ -11,8 +11,8 @@ def ensure_landing_tables(settings: Settings) -> None:
     The configured agency is registered too, so it is in dim_agency even on a night
     whose sources all failed."""
     from eduwh import warehouse
-    from eduwh.load import ddl
-    from eduwh.load.register import register_agency
+    from eduwh.land import ddl
+    from eduwh.land.register import register_agency
 
     with warehouse.connect(settings, role="eduwh_loader", autocommit=True) as conn:
         ddl.ensure_tables(conn)

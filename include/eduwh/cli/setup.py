@@ -15,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from eduwh.docs import docs_site
-from eduwh.settings import PROJECT_ROOT, Settings, airflow_environment, environment_command
+from eduwh.config import PROJECT_ROOT, Settings, airflow_environment, environment_command
+from eduwh.warehouse.docs import docs_site
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 
@@ -60,7 +60,7 @@ def _step(stamp: Path, force: bool, name: str, action) -> None:
 
 def _migrate_airflow(settings: Settings) -> None:
     """Migrate Airflow's metadata and create one pool per source system."""
-    from eduwh.orchestration import POOLS
+    from eduwh.airflow.dags import POOLS
 
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     pools = settings.airflow_home / "pools.json"
@@ -94,11 +94,11 @@ def _parse_dbt(settings: Settings) -> None:
 
 
 def _generate_docs(settings: Settings) -> None:
-    """The docs site (eduwh.docs), its catalog from the warehouse when it is up; the
+    """The docs site (eduwh.warehouse.docs), its catalog from the warehouse when it is up; the
     warehouse DAG generates it again after each night's build."""
     if not (DBT_PROJECT / "dbt_project.yml").exists():
         return
-    from eduwh.docs import generate_docs
+    from eduwh.warehouse.docs import generate_docs
 
     generate_docs(settings)
 

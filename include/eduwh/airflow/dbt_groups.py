@@ -18,7 +18,7 @@ from pathlib import Path
 
 from airflow.sdk import TaskGroup, task
 
-from eduwh.settings import PROJECT_ROOT, Settings
+from eduwh.config import PROJECT_ROOT, Settings
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 GROUP_ID = "dbt"

@@ -43,7 +43,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 
-from eduwh.sources.jsontext import split_page
+from eduwh.extract.jsontext import split_page
 
 log = logging.getLogger(__name__)
 
@@ -437,7 +437,7 @@ def client_options(prefix: str, *, page_size: int, read_timeout: float) -> dict[
     """A source's client knobs from the settings (``<PREFIX>_PAGE_SIZE``,
     ``_MAX_ATTEMPTS``, ``_BACKOFF_BASE``, ``_BACKOFF_MAX``, ``_CONNECT_TIMEOUT``,
     ``_READ_TIMEOUT``), with the given defaults."""
-    from eduwh.settings import Settings
+    from eduwh.config import Settings
 
     settings = Settings.from_env()
 

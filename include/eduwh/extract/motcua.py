@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from eduwh.sources import http
-from eduwh.sources.http import Endpoint, PageNumberPaging, RestClient, RetryPolicy
+from eduwh.extract import http
+from eduwh.extract.http import Endpoint, PageNumberPaging, RestClient, RetryPolicy
 
 SOURCE = "motcua"
 VN_TZ = timezone(timedelta(hours=7), "ICT")

@@ -19,8 +19,8 @@ from typing import Any
 
 import requests
 
-from eduwh.sources import edxml, http
-from eduwh.sources.http import Endpoint, PageNumberPaging, RestClient, RetryPolicy, SourceError
+from eduwh.extract import edxml, http
+from eduwh.extract.http import Endpoint, PageNumberPaging, RestClient, RetryPolicy, SourceError
 
 SOURCE = "eoffice"
 VN_TZ = timezone(timedelta(hours=7), "ICT")

@@ -18,8 +18,8 @@ from typing import Any
 
 import requests
 
-from eduwh.sources.http import RestClient, RetryPolicy, SourceError
-from eduwh.sources.tabular import Columns
+from eduwh.extract.http import RestClient, RetryPolicy, SourceError
+from eduwh.extract.tabular import Columns
 
 log = logging.getLogger(__name__)
 

@@ -25,12 +25,12 @@ from typing import Any
 import psycopg
 
 from eduwh import warehouse
-from eduwh.load import ddl, ledger, watermark
-from eduwh.load.batch import Batch
-from eduwh.load.register import register_agency
-from eduwh.settings import Settings
-from eduwh.sources import motcua
-from eduwh.sources.http import Endpoint, RestClient, Window
+from eduwh.config import Settings
+from eduwh.extract import motcua
+from eduwh.extract.http import Endpoint, RestClient, Window
+from eduwh.land import ddl, ledger, watermark
+from eduwh.land.batch import Batch
+from eduwh.land.register import register_agency
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def extract_from(settings: Settings | None = None) -> datetime:
 
 
 def land_night(settings: Settings, night) -> dict:
-    """The motcua_dossiers DAG's task (eduwh.orchestration.source_dag)."""
+    """The motcua_dossiers DAG's task (eduwh.airflow.dags.source_dag)."""
     full_refresh = bool(night.params.get("full_refresh"))
     return extract_load(settings, night.end, full_refresh=full_refresh, run_id=night.run_id)
 
@@ -192,7 +192,7 @@ def _land(
     advance_watermark: bool = False,
     agency_code: str,
 ) -> dict:
-    """One batch of one endpoint's pages (eduwh.load.batch: all or nothing)."""
+    """One batch of one endpoint's pages (eduwh.land.batch: all or nothing)."""
     with Batch(
         book,
         data,

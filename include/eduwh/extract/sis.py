@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from eduwh.sources.tabular import Columns, Table, read_csv, read_xlsx
+from eduwh.extract.tabular import Columns, Table, read_csv, read_xlsx
 
 SOURCE = "sis"
 VENDORS = ("smas", "vnedu")
