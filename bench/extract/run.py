@@ -47,6 +47,7 @@ def main() -> None:
             record["MaTTHC"] = codes[n % len(codes)]
             out.write(dumps(record) + "\n")
 
+    meta = json.loads((data / "dataset.json").read_text(encoding="utf-8"))
     window_end = datetime(2020, 1, 1)
     with (
         own_warehouse() as settings,
@@ -57,6 +58,8 @@ def main() -> None:
             motcua_base_url=sandbox.motcua_base_url,
             motcua_client_id="eduwh",
             motcua_client_secret="sandbox-secret",
+            agency_code=meta["agency"]["code"],
+            agency_name=meta["agency"]["name"],
         )
         t0 = time.perf_counter()
         summary = extract_load(settings, window_end, run_id="bench-extract")
