@@ -43,7 +43,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 
-from eduwh.extract.jsontext import split_page
+from eduwh.extract.jsontext import split_page, split_page_bytes
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,9 @@ class Endpoint:
     window_params: tuple[str, str] | None = None  # (from, to) parameter names
     format_time: Callable[[datetime], str] = datetime.isoformat
     paging: PageNumberPaging = field(default_factory=PageNumberPaging)
+    # The records as this msgspec Struct (the fields the consumer reads, with the texts
+    # as received to land) instead of dicts, where the body allows (else dicts).
+    record_type: type | None = None
 
 
 @dataclass(frozen=True)
@@ -188,8 +191,9 @@ class Page:
     total: int
     records: list[Any]
     attempt: int  # 1 for the first read of the window, 2.. for re-reads from page 1
-    # the JSON text of each record as received (landed as is), when the body gave them
-    texts: list[str] | None = None
+    # the JSON text of each record as received (landed as is), when the body gave them:
+    # its UTF-8 bytes (a UTF-8 body) or its text
+    texts: list[str] | list[bytes] | None = None
 
     @property
     def restarts_window(self) -> bool:
@@ -338,10 +342,17 @@ class RestClient:
         return self.send("GET", path, where=where, params=params, read=decode)
 
     # -- paging -------------------------------------------------------------------------
-    def _page(self, path: str, where: str, params: Mapping[str, Any], data_key: str):
-        def decode(response: requests.Response) -> tuple[Any, list[str] | None]:
+    def _page(
+        self,
+        path: str,
+        where: str,
+        params: Mapping[str, Any],
+        data_key: str,
+        record_type: type | None = None,
+    ):
+        def decode(response: requests.Response) -> tuple[Any, list[str] | list[bytes] | None]:
             _raise_for_client_error(response, f"{self.source} {where}")
-            return _split_body(response, data_key)
+            return _split_body(response, data_key, record_type)
 
         return self.send("GET", path, where=where, params=params, read=decode)
 
@@ -372,7 +383,9 @@ class RestClient:
                     paging.page_param: number,
                     paging.size_param: paging.page_size,
                 }
-                body, texts = self._page(endpoint.path, where, page_query, paging.data_key)
+                body, texts = self._page(
+                    endpoint.path, where, page_query, paging.data_key, endpoint.record_type
+                )
                 try:
                     page_total = int(body[paging.total_key])
                     records = body[paging.data_key]
@@ -475,8 +488,16 @@ def oauth_client(
     )
 
 
-def _split_body(response: requests.Response, data_key: str) -> tuple[Any, list[str] | None]:
-    """The body decoded as ``response.json()`` does, with the records' texts."""
+def _split_body(
+    response: requests.Response, data_key: str, record_type: type | None = None
+) -> tuple[Any, list[str] | list[bytes] | None]:
+    """The body decoded as ``response.json()`` does, with the records' texts (the UTF-8
+    bytes as received when the body is UTF-8, else text); the records as ``record_type``
+    where msgspec can (see :func:`split_page_bytes`)."""
+    if _is_utf8(response):
+        split = split_page_bytes(response.content, data_key, record_type)
+        if split is not None:
+            return split
     try:
         if response.encoding is None:
             content = response.content
@@ -489,6 +510,14 @@ def _split_body(response: requests.Response, data_key: str) -> tuple[Any, list[s
         return split_page(text, data_key)
     except json.JSONDecodeError as error:  # a truncated body: read again like response.json()
         raise requests.JSONDecodeError(error.msg, error.doc, error.pos) from error
+
+
+def _is_utf8(response: requests.Response) -> bool:
+    """The body is UTF-8 as ``response.json()`` would read it (declared, or guessed)."""
+    encoding = response.encoding
+    if encoding is None:
+        encoding = requests.utils.guess_json_utf(response.content) or "utf-8"
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
 
 
 def _exhausted(error: Exception) -> bool:

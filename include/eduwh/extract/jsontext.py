@@ -4,6 +4,12 @@ The loader lands each record's JSON text; re-serialising every decoded record in
 costs as much as decoding it (bench/landing). :func:`split_page` decodes a body like
 ``json.loads`` does (same C scanner, same values) and also returns, for the list under
 ``data_key``, the exact slice of the body each element came from.
+
+:func:`split_page_bytes` does the same on the UTF-8 bytes of a body with msgspec (a C
+decoder that hands out each element's raw bytes: bench/extract, about 4× the stdlib
+scanner); where msgspec refuses what ``json.loads`` accepts (``NaN``, ``1e400``, a lone
+surrogate, an integer of thousands of digits, a body that is not an object) it answers
+``None`` and the caller takes :func:`split_page`.
 """
 
 from __future__ import annotations
@@ -12,6 +18,48 @@ import json
 import json.decoder
 import json.scanner
 from typing import Any
+
+import msgspec
+
+_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
+_VALUE = msgspec.json.Decoder()
+_LISTS: dict[type, msgspec.json.Decoder] = {}  # record_type -> decoder of a list of them
+
+
+def split_page_bytes(
+    content: bytes, data_key: str, record_type: type | None = None
+) -> tuple[Any, list[bytes] | None] | None:
+    """``(body, texts)`` as :func:`split_page` gives them for ``content.decode("utf-8")``,
+    with ``texts[i]`` the UTF-8 bytes of ``body[data_key][i]`` as received; ``None`` when
+    the body is not an object msgspec decodes as ``json.loads`` would (take
+    :func:`split_page` then, which also raises as ``json.loads`` on invalid JSON).
+
+    With ``record_type`` (a ``msgspec.Struct`` of the fields a consumer reads), the records
+    under ``data_key`` are decoded as that type, the other fields skipped — about 4× less
+    work than a dict each; ``None`` also when one of them is not an object.
+    """
+    try:
+        fields = _FIELDS.decode(content)
+        raw = fields.get(data_key)
+        body = {
+            key: _VALUE.decode(value)
+            for key, value in fields.items()
+            if record_type is None or key != data_key
+        }
+        if raw is None:
+            return body, None
+        if record_type is not None:
+            decoder = _LISTS.get(record_type)
+            if decoder is None:
+                decoder = _LISTS[record_type] = msgspec.json.Decoder(list[record_type])
+            body[data_key] = decoder.decode(raw)
+        elif not isinstance(body[data_key], list):
+            return body, None
+        return body, [bytes(item) for item in _ITEMS.decode(raw)]
+    except (msgspec.MsgspecError, UnicodeDecodeError):
+        return None
+
 
 _DECODER = json.JSONDecoder()
 _SCAN = json.scanner.make_scanner(_DECODER)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import msgspec
+
 from eduwh.extract import http
 from eduwh.extract.http import Endpoint, PageNumberPaging, RestClient, RetryPolicy
 
@@ -152,6 +154,32 @@ def thutuc_endpoint(agency: str, page_size: int = 500) -> Endpoint:
     )
 
 
+class HosoFields(msgspec.Struct, gc=False):
+    """What :func:`validate_hoso` reads of a dossier, decoded from a page without the
+    rest (the record lands as the text received; a rejected one is decoded whole for the
+    quarantine). A field absent or null is ``None``, as ``dict.get`` gives it."""
+
+    MaHoSo: Any = None
+    MaTTHC: Any = None
+    NgayNopHoSo: Any = None
+    NgayTiepNhan: Any = None
+    NgayHenTra: Any = None
+    NgayKetThucXuLy: Any = None
+    NgayTra: Any = None
+    NgayCapNhat: Any = None
+    DuocThanhToanTrucTuyen: Any = None
+    DanhSachPhiLePhi: Any = None
+    TaiLieuNop: Any = None
+    HoSoCoThanhPhanSoHoa: Any = None
+    QuaTrinhXuLy: Any = None
+
+    def get(self, name: str) -> Any:
+        return getattr(self, name)  # a field not declared here is a bug: AttributeError
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+
 def hoso_endpoint(agency: str, page_size: int = 500) -> Endpoint:
     return Endpoint(
         name="hoso",
@@ -160,6 +188,7 @@ def hoso_endpoint(agency: str, page_size: int = 500) -> Endpoint:
         window_params=("TuNgay", "DenNgay"),
         format_time=format_timestamp,
         paging=PageNumberPaging(page_size=page_size),
+        record_type=HosoFields,
     )
 
 
@@ -342,15 +371,24 @@ def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
     building a datetime and compared as text (the same order for that form); any other
     value takes :func:`parse_timestamp`, and so does a comparison with one.
     """
-    if record.__class__ is not dict and not isinstance(record, Mapping):
+    kind = record.__class__
+    if kind is not dict and kind is not HosoFields and not isinstance(record, Mapping):
         return Problem(MISSING_KEY, f"record is a {type(record).__name__}, not an object")
     get = record.get
     key = get("MaHoSo")
     if key is None or (isinstance(key, str) and not key.strip()):
         return Problem(MISSING_KEY, f"MaHoSo={key!r}")
+    dates, times = _VALID_DATES, _VALID_TIMES
+    compact = 0  # how many of the six are known-valid yyyyMMddHHmmss texts
     for name in HOSO_TIMESTAMPS:
         value = get(name)
-        if value is None or _compact_ok(value):
+        if value is None:
+            continue
+        if value.__class__ is str and value[:8] in dates and value[8:] in times:
+            compact += 1  # (only 14-digit texts have both parts in the sets)
+            continue
+        if _compact_ok(value):
+            compact += 1
             continue
         try:
             parse_timestamp(value)
@@ -358,7 +396,7 @@ def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
             return Problem(UNPARSABLE_DATE, f"{name}={value!r}")
     received, due = get("NgayTiepNhan"), get("NgayHenTra")
     if received and due:  # both set (an empty or blank text parses to None)
-        if _compact_ok(received) and _compact_ok(due):
+        if compact == len(HOSO_TIMESTAMPS) or (_compact_ok(received) and _compact_ok(due)):
             before = due < received
         else:
             received_at, due_at = parse_timestamp(received), parse_timestamp(due)

@@ -6,7 +6,9 @@ written as their JSON text (the server parses it into jsonb), in the order given
 Speed (bench/landing): the columns that are the same for the whole batch (batch id,
 window) are formatted once; each row is one line of COPY text built with string
 operations only, and lines are sent in chunks — no per-value adaptation by the driver.
-A record given as JSON text already made is sent as is (escaped for COPY).
+A record given as JSON text already made is sent as is (escaped for COPY); given as its
+UTF-8 bytes (a page body's slice, eduwh.extract.jsontext) it is sent as bytes, not decoded
+(the connection's encoding being UTF-8).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 RAW_COLUMNS = ("batch_id", "record_no", "record", "window_start", "window_end")
 
@@ -43,6 +46,21 @@ def copy_text(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r", "\\r")
     if "\x00" in text:  # PostgreSQL text cannot hold NUL: refused by the server, clearly
+        raise ValueError("a record's JSON text contains a NUL character")
+    return text
+
+
+def copy_bytes(text: bytes) -> bytes:
+    """:func:`copy_text` of UTF-8 bytes (the escaped bytes are ASCII: the same bytes)."""
+    if b"\\" in text:
+        text = text.replace(b"\\", b"\\\\")
+    if b"\t" in text:
+        text = text.replace(b"\t", b"\\t")
+    if b"\n" in text:
+        text = text.replace(b"\n", b"\\n")
+    if b"\r" in text:
+        text = text.replace(b"\r", b"\\r")
+    if b"\x00" in text:
         raise ValueError("a record's JSON text contains a NUL character")
     return text
 
@@ -79,20 +97,44 @@ class RawCopy:
         fixed = (window_start, window_end, *constants.values())
         self._tail = "".join(f"\t{_copy_value(value)}" for value in fixed) + "\n"
         self._lines: list[str] = []
+        self._byte_lines: list[bytes] = []  # rows given as UTF-8 bytes
+        self._bytes_as_is = conn.info.encoding == "utf-8"
+        self._head_bytes, self._tail_bytes = self._head.encode(), self._tail.encode()
         self._context = None
         self._copy = None
         self.rows = 0
 
     def __enter__(self) -> RawCopy:
-        self._context = self._cursor.copy(self._statement)
+        # A worker thread sends the rows while this one makes the next (psycopg's queued
+        # writer; the server's parsing of the rows overlaps the extract: bench/extract).
+        self._context = self._cursor.copy(self._statement, writer=QueuedLibpqWriter(self._cursor))
         self._copy = self._context.__enter__()
         return self
 
     def write(self, record_no: int, record: Any) -> None:
-        """One row; ``record`` is a JSON-able object, or its JSON text already made."""
+        """One row; ``record`` is a JSON-able object, or its JSON text already made (a
+        ``str``, or its UTF-8 ``bytes``)."""
+        if record.__class__ is bytes:
+            if self._bytes_as_is:
+                self._write_bytes(record_no, record)
+                return
+            record = record.decode("utf-8")
         text = record if isinstance(record, str) else _ENCODE(record)
+        if self._byte_lines:  # rows go in the order given
+            self._flush()
         lines = self._lines
         lines.append(f"{self._head}{int(record_no)}\t{copy_text(text)}{self._tail}")
+        self.rows += 1
+        if len(lines) >= CHUNK_ROWS:
+            self._flush()
+
+    def _write_bytes(self, record_no: int, text: bytes) -> None:
+        if self._lines:
+            self._flush()
+        lines = self._byte_lines
+        lines.append(
+            b"%b%d\t%b%b" % (self._head_bytes, record_no, copy_bytes(text), self._tail_bytes)
+        )
         self.rows += 1
         if len(lines) >= CHUNK_ROWS:
             self._flush()
@@ -101,6 +143,9 @@ class RawCopy:
         if self._lines:
             self._copy.write("".join(self._lines))
             self._lines = []
+        if self._byte_lines:
+            self._copy.write(b"".join(self._byte_lines))
+            self._byte_lines = []
 
     def __exit__(self, *exc) -> None:
         try:
@@ -110,5 +155,5 @@ class RawCopy:
                 self._context.__exit__(*exc)
         finally:
             self._context = self._copy = None
-            self._lines = []
+            self._lines, self._byte_lines = [], []
             self._cursor.close()

@@ -16,6 +16,7 @@ Personal data (ChuHoSo, SoGiayToChuHoSo) is never logged: logs carry counts only
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -213,14 +214,17 @@ def _land(
                     on_restart()
             reported = page.total
             texts = page.texts  # each record's JSON text as received: landed as is
+            write = copy.write
             for number, record in enumerate(page.records):
                 record_no += 1
                 problem = validate(record)
                 if problem is None:
-                    copy.write(record_no, record if texts is None else texts[number])
+                    write(record_no, record if texts is None else texts[number])
                     if on_landed:
                         on_landed(record)
                 else:
+                    if record.__class__ is motcua.HosoFields:  # the fields read: all of it
+                        record = json.loads(texts[number])
                     batch.reject(record, problem.reason, problem.detail)
         result = batch.succeed(
             reported=reported,
