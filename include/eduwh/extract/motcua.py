@@ -7,6 +7,7 @@ time (UTC+07:00, no daylight saving) written ``yyyyMMddHHmmss``; older clients w
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -55,6 +56,16 @@ HOSO_TIMESTAMPS = (
     "NgayCapNhat",
 )
 THUTUC_TIMESTAMPS = ("NgayCapNhat",)
+_RECEIVED, _DUE = HOSO_TIMESTAMPS.index("NgayTiepNhan"), HOSO_TIMESTAMPS.index("NgayHenTra")
+# The dossier fields since 2022 (all None: an older version, nothing of theirs to check).
+HOSO_2022_FIELDS = (
+    "DuocThanhToanTrucTuyen",
+    "DanhSachPhiLePhi",
+    "TaiLieuNop",
+    "HoSoCoThanhPhanSoHoa",
+    "QuaTrinhXuLy",
+)
+_NO_2022 = (None,) * len(HOSO_2022_FIELDS)
 PERSONAL_FIELDS = ("ChuHoSo", "SoGiayToChuHoSo")  # stay in raw / quarantine; never logged
 
 
@@ -173,11 +184,9 @@ class HosoFields(msgspec.Struct, gc=False):
     HoSoCoThanhPhanSoHoa: Any = None
     QuaTrinhXuLy: Any = None
 
-    def get(self, name: str) -> Any:
-        return getattr(self, name)  # a field not declared here is a bug: AttributeError
 
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
+_HOSO_STAMPS_OF = operator.attrgetter(*HOSO_TIMESTAMPS)
+_HOSO_2022_OF = operator.attrgetter(*HOSO_2022_FIELDS)
 
 
 def hoso_endpoint(agency: str, page_size: int = 500) -> Endpoint:
@@ -372,46 +381,45 @@ def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
     value takes :func:`parse_timestamp`, and so does a comparison with one.
     """
     kind = record.__class__
-    if kind is not dict and kind is not HosoFields and not isinstance(record, Mapping):
+    if kind is HosoFields:
+        key, code, stamps = record.MaHoSo, record.MaTTHC, _HOSO_STAMPS_OF(record)
+    elif kind is dict or isinstance(record, Mapping):
+        get = record.get
+        key, code, stamps = get("MaHoSo"), get("MaTTHC"), tuple(map(get, HOSO_TIMESTAMPS))
+    else:
         return Problem(MISSING_KEY, f"record is a {type(record).__name__}, not an object")
-    get = record.get
-    key = get("MaHoSo")
     if key is None or (isinstance(key, str) and not key.strip()):
         return Problem(MISSING_KEY, f"MaHoSo={key!r}")
     dates, times = _VALID_DATES, _VALID_TIMES
-    compact = 0  # how many of the six are known-valid yyyyMMddHHmmss texts
-    for name in HOSO_TIMESTAMPS:
-        value = get(name)
+    compact = []  # the positions of known-valid yyyyMMddHHmmss texts
+    for number, value in enumerate(stamps):
         if value is None:
             continue
         if value.__class__ is str and value[:8] in dates and value[8:] in times:
-            compact += 1  # (only 14-digit texts have both parts in the sets)
+            compact.append(number)  # (only 14-digit texts have both parts in the sets)
             continue
         if _compact_ok(value):
-            compact += 1
+            compact.append(number)
             continue
         try:
             parse_timestamp(value)
         except ValueError:
-            return Problem(UNPARSABLE_DATE, f"{name}={value!r}")
-    received, due = get("NgayTiepNhan"), get("NgayHenTra")
+            return Problem(UNPARSABLE_DATE, f"{HOSO_TIMESTAMPS[number]}={value!r}")
+    received, due = stamps[_RECEIVED], stamps[_DUE]
     if received and due:  # both set (an empty or blank text parses to None)
-        if compact == len(HOSO_TIMESTAMPS) or (_compact_ok(received) and _compact_ok(due)):
+        if _RECEIVED in compact and _DUE in compact:
             before = due < received
         else:
             received_at, due_at = parse_timestamp(received), parse_timestamp(due)
             before = received_at is not None and due_at is not None and due_at < received_at
         if before:
             return Problem(DUE_BEFORE_RECEIPT, f"NgayHenTra={due!r} < NgayTiepNhan={received!r}")
-    code = get("MaTTHC")
     if code not in procedures:
         return Problem(UNKNOWN_PROCEDURE, f"MaTTHC={code!r}")
-    if (  # none of the fields since 2022 (older versions): nothing more to check
-        get("DuocThanhToanTrucTuyen") is None
-        and get("DanhSachPhiLePhi") is None
-        and get("TaiLieuNop") is None
-        and get("HoSoCoThanhPhanSoHoa") is None
-        and get("QuaTrinhXuLy") is None
-    ):
+    if kind is HosoFields:
+        if _HOSO_2022_OF(record) == _NO_2022:  # an older version: nothing more to check
+            return None
+        record = msgspec.structs.asdict(record)  # absent = None, as dict.get gives
+    elif all(record.get(name) is None for name in HOSO_2022_FIELDS):
         return None
     return _validate_hoso_2022(record)

@@ -115,8 +115,17 @@ class RawCopy:
         """One row; ``record`` is a JSON-able object, or its JSON text already made (a
         ``str``, or its UTF-8 ``bytes``)."""
         if record.__class__ is bytes:
-            if self._bytes_as_is:
-                self._write_bytes(record_no, record)
+            if self._bytes_as_is:  # sent as they came
+                if self._lines:  # rows go in the order given
+                    self._flush()
+                lines = self._byte_lines
+                lines.append(
+                    b"%b%d\t%b%b"
+                    % (self._head_bytes, record_no, copy_bytes(record), self._tail_bytes)
+                )
+                self.rows += 1
+                if len(lines) >= CHUNK_ROWS:
+                    self._flush()
                 return
             record = record.decode("utf-8")
         text = record if isinstance(record, str) else _ENCODE(record)
@@ -124,17 +133,6 @@ class RawCopy:
             self._flush()
         lines = self._lines
         lines.append(f"{self._head}{int(record_no)}\t{copy_text(text)}{self._tail}")
-        self.rows += 1
-        if len(lines) >= CHUNK_ROWS:
-            self._flush()
-
-    def _write_bytes(self, record_no: int, text: bytes) -> None:
-        if self._lines:
-            self._flush()
-        lines = self._byte_lines
-        lines.append(
-            b"%b%d\t%b%b" % (self._head_bytes, record_no, copy_bytes(text), self._tail_bytes)
-        )
         self.rows += 1
         if len(lines) >= CHUNK_ROWS:
             self._flush()
