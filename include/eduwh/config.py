@@ -1,5 +1,14 @@
 """Settings: every knob comes from the environment, with embedded-first defaults.
 
+This module is the only one that reads or writes the process environment (`os.environ`;
+tests/foundation/test_environment_access.py holds every other module of `eduwh` and
+`dags/` to it). The others take a `Settings`, or go through the few functions at the end:
+`child_environment` (the environment of a subprocess), `overlay` (variables set for a
+block and restored after it: the in-process Airflow run, whose tasks, Airflow and Cosmos
+read their settings from the environment), `export` (values handed on for the rest of
+the process and to every child), `process_value` / `process_values` (a variable whose
+current value, not the one at start-up, is wanted).
+
 Nothing secret lives in code. Secrets that the embedded default needs (the pseudonym
 key) are generated once into the state folder, which git ignores.
 """
@@ -8,7 +17,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +40,8 @@ CLIENT_KNOBS = (
     "READ_TIMEOUT",
 )
 
+
+PASSWORDS_FILE_SETTING = "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"
 
 # The settings of one source instance, `{PREFIX}{SUFFIX}` (contracts/agencies.md).
 INSTANCE_SUFFIXES = ("_BASE_URL", "_CLIENT_ID", "_CLIENT_SECRET", "_API_KEY", "_DROP_DIR")
@@ -96,6 +108,10 @@ class Settings:
     # The instance (settings prefix) a task's settings were made for; not from the
     # environment: eduwh.agency.source_settings sets it
     source_instance: str | None = None
+    # `eduwh up`: where Airflow's simple auth manager writes the generated passwords
+    # (AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE); None: its default under
+    # AIRFLOW_HOME
+    airflow_passwords_file: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -146,6 +162,9 @@ class Settings:
                 for name, value in os.environ.items()
                 if name.endswith(INSTANCE_SUFFIXES) and value != ""
             },
+            airflow_passwords_file=Path(_env(PASSWORDS_FILE_SETTING))
+            if _env(PASSWORDS_FILE_SETTING)
+            else None,
         )
 
     def client_knob(self, prefix: str, knob: str, default: float) -> float:
@@ -244,3 +263,81 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "EDUWH_HOME": str(settings.home),
     }
+
+
+# -- the process environment ---------------------------------------------------------
+# The only reads and writes of os.environ outside Settings.from_env.
+
+
+def process_value(name: str, default: str | None = None) -> str | None:
+    """The variable `name` of the process environment as it is now (unset or empty:
+    `default`), for what another part of the process may have set since the settings
+    were read (PGOPTIONS, Airflow's log folder)."""
+    return _env(name, default)
+
+
+def process_values(names: Iterable[str]) -> dict[str, str]:
+    """The variables of `names` that are set now, as they are."""
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
+def process_environment() -> dict[str, str]:
+    """A copy of the whole process environment, as it is now."""
+    return dict(os.environ)
+
+
+def child_environment(*layers: Mapping[str, str], **extra: str) -> dict[str, str]:
+    """The environment of a subprocess: this process's, then each of `layers`
+    (airflow_environment, dbt_environment ...), then `extra`; later ones win."""
+    environment = dict(os.environ)
+    for layer in layers:
+        environment.update(layer)
+    environment.update(extra)
+    return environment
+
+
+def export(values: Mapping[str, str]) -> None:
+    """Hand `values` on for the rest of the process: every later `Settings.from_env` and
+    every child reads them (warehouse.ensure hands the embedded server's role passwords on
+    to the processes this one starts). Restored by no one; an `overlay` around the call
+    restores what it set itself."""
+    os.environ.update(values)
+
+
+class Overlay:
+    """Variables set in the process environment until `restore`; `update` sets more
+    (None: unset), each remembered with the value it had before the overlay first
+    touched it."""
+
+    def __init__(self) -> None:
+        self._saved: dict[str, str | None] = {}
+
+    def update(self, values: Mapping[str, str | None]) -> None:
+        for name, value in values.items():
+            self._saved.setdefault(name, os.environ.get(name))
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def restore(self) -> None:
+        for name, value in self._saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved.clear()
+
+
+@contextmanager
+def overlay(values: Mapping[str, str | None] | None = None) -> Iterator[Overlay]:
+    """`values` in the process environment while the block runs (None: unset), and what
+    the block adds through the yielded `Overlay`; every variable touched is restored after
+    it. The one deliberate write: an in-process Airflow run (`dag.test()`) and dbt read
+    their settings from the environment, not from arguments."""
+    applied = Overlay()
+    try:
+        applied.update(values or {})
+        yield applied
+    finally:
+        applied.restore()

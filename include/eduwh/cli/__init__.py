@@ -11,7 +11,13 @@ import os
 import sys
 from pathlib import Path
 
-from eduwh.config import Settings, airflow_environment, environment_command
+from eduwh.config import (
+    Settings,
+    airflow_environment,
+    child_environment,
+    environment_command,
+    overlay,
+)
 from eduwh.errors import UserError
 
 
@@ -19,9 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    os.environ.update(airflow_environment(settings))
     try:
-        return args.handler(settings, args) or 0
+        with overlay(airflow_environment(settings)):  # Airflow and Cosmos in this process
+            return args.handler(settings, args) or 0
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the one place that turns errors into messages
@@ -183,7 +189,7 @@ def _lint_sql(settings: Settings, args) -> int:
     from eduwh.warehouse.dbt import dbt_environment
 
     print(warehouse.ensure(settings))
-    env = {**os.environ, **dbt_environment(settings)}
+    env = child_environment(dbt_environment(settings))
     return subprocess.run(["sqlfluff", "lint", *args.paths], env=env).returncode
 
 
@@ -193,8 +199,7 @@ def _airflow(settings: Settings, args) -> int:
     from eduwh.warehouse.dbt import dbt_environment
 
     airflow = environment_command("airflow")
-    os.environ.update(dbt_environment(settings))
-    os.execv(airflow, [airflow, *args.rest])
+    os.execve(airflow, [airflow, *args.rest], child_environment(dbt_environment(settings)))
 
 
 def _parser() -> argparse.ArgumentParser:

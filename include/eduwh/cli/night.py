@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import secrets
 import sys
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from eduwh.agency import (
     read_dataset_json,
     read_register,
 )
-from eduwh.config import PROJECT_ROOT, Settings
+from eduwh.config import PROJECT_ROOT, Overlay, Settings, overlay, process_value
 from eduwh.errors import UserError
 
 # The source DAGs in nightly order, by the data set folder / setting that feeds each.
@@ -132,37 +131,28 @@ def night_sources(
     faults: str | dict[str, str] = "none",
 ) -> Iterator[NightSources]:
     """The sources of the night, their settings in this process's environment (the tasks
-    of `dag.test()` read them) while the block runs. A register (`EDUWH_AGENCIES_FILE`,
-    or a data set of several agencies) is checked whole, its instances configured."""
-    saved = {
-        name: os.environ.get(name)
-        for name in (*SANDBOX_SETTINGS, *AGENCY_SETTINGS, REGISTER_SETTING)
-    }
-    added: set[str] = set()  # the settings of the several-agencies sandbox's instances
-    night = None
-    try:
-        if data_dir is not None and (data_dir / REGISTER_FILE).exists():
-            night = _agency_sandbox(settings, data_dir, clock, faults, added)
-        elif settings.agencies_file is not None:
-            night = _registered_sources(settings, data_dir, clock, faults)
-        elif data_dir is None:
-            night = _real_sources(settings)
-        else:
-            night = _sandbox(settings, data_dir, clock, faults)
-        # the agency the night reports for (with a register: the one no other succeeds;
-        # the loaders take their agencies from the register)
-        os.environ.update(night.agency.environment())
-        yield night
-    finally:
-        if night is not None and night.server is not None:
-            _close(night.server)
-        for name in added - saved.keys():
-            os.environ.pop(name, None)
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
+    of `dag.test()` read them) while the block runs (config.overlay: every setting the
+    night set, the several-agencies sandbox's instances included, is restored after it).
+    A register (`EDUWH_AGENCIES_FILE`, or a data set of several agencies) is checked
+    whole, its instances configured."""
+    with overlay() as env:
+        night = None
+        try:
+            if data_dir is not None and (data_dir / REGISTER_FILE).exists():
+                night = _agency_sandbox(settings, data_dir, clock, faults, env)
+            elif settings.agencies_file is not None:
+                night = _registered_sources(settings, data_dir, clock, faults, env)
+            elif data_dir is None:
+                night = _real_sources(settings)
             else:
-                os.environ[name] = value
+                night = _sandbox(settings, data_dir, clock, faults, env)
+            # the agency the night reports for (with a register: the one no other
+            # succeeds; the loaders take their agencies from the register)
+            env.update(night.agency.environment())
+            yield night
+        finally:
+            if night is not None and night.server is not None:
+                _close(night.server)
 
 
 def _real_sources(settings: Settings) -> NightSources:
@@ -176,19 +166,21 @@ def _real_sources(settings: Settings) -> NightSources:
     return NightSources(settings.agency, dag_ids, "sources: the real systems of the settings")
 
 
-def _registered_sources(settings: Settings, data_dir, clock, faults) -> NightSources:
+def _registered_sources(settings: Settings, data_dir, clock, faults, env: Overlay) -> NightSources:
     """A register file with the real instances it names (or one sandbox data set: its
     sources stand in for the default prefixes)."""
     register = read_register(settings.agencies_file)
     night = (
-        _real_sources(settings) if data_dir is None else _sandbox(settings, data_dir, clock, faults)
+        _real_sources(settings)
+        if data_dir is None
+        else _sandbox(settings, data_dir, clock, faults, env)
     )
     check_instances(register, Settings.from_env().instance_settings)
     return _with_register(night, register)
 
 
 def _agency_sandbox(
-    settings: Settings, data_dir: Path, clock, faults, added: set[str]
+    settings: Settings, data_dir: Path, clock, faults, env: Overlay
 ) -> NightSources:
     """A data set of several agencies: every instance its register names, served at once
     by the sandbox (stand_ins().AgencySandbox), their settings in the environment."""
@@ -206,10 +198,7 @@ def _agency_sandbox(
     except (ValueError, KeyError, TypeError, OSError) as error:  # the data set's, not ours
         raise UserError(f"the sandbox cannot serve {data_dir}: {error!r}") from None
     sandbox.start()
-    for name in SANDBOX_SETTINGS:
-        os.environ.pop(name, None)
-    added.update(sandbox.settings)
-    os.environ.update(sandbox.settings)
+    env.update({**dict.fromkeys(SANDBOX_SETTINGS), **sandbox.settings})
     try:
         served_path = _served_register(settings, register_path, sandbox.settings)
         register = read_register(served_path)
@@ -217,7 +206,7 @@ def _agency_sandbox(
     except UserError:
         _close(sandbox)
         raise
-    os.environ[REGISTER_SETTING] = str(served_path)
+    env.update({REGISTER_SETTING: str(served_path)})
     night = NightSources(
         _reporting_agency(register),
         [],
@@ -274,7 +263,7 @@ def _reporting_agency(register: list[Registered]) -> Agency:
     return (heads or register)[0].agency
 
 
-def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSources:
+def _sandbox(settings: Settings, data_dir: Path, clock, faults: str, env: Overlay) -> NightSources:
     from eduwh.cli.stand_ins import stand_ins
 
     if not isinstance(faults, str):
@@ -291,7 +280,7 @@ def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSou
     server.start()
     served = server.urls  # the HTTP systems the data set holds
     sis_dir = data_dir / "sis"
-    env = {
+    values = {
         "MOTCUA_BASE_URL": served.get("motcua"),
         "EOFFICE_BASE_URL": served.get("eoffice"),
         "MOET_BASE_URL": served.get("moet"),
@@ -302,14 +291,17 @@ def _sandbox(settings: Settings, data_dir: Path, clock, faults: str) -> NightSou
         "MOET_API_KEY": client_secret,
         "SIS_DROP_DIR": str(sis_dir) if sis_dir.is_dir() else None,
     }
-    for name in SANDBOX_SETTINGS:
-        os.environ.pop(name, None)
-    os.environ.update({name: value for name, value in env.items() if value})
+    env.update(
+        {
+            **dict.fromkeys(SANDBOX_SETTINGS),
+            **{name: value for name, value in values.items() if value},
+        }
+    )
     present = {"motcua": "motcua", "eoffice": "eoffice", "csdl_moet": "moet"}
     dag_ids = [
         dag
         for source, dag in SOURCE_DAGS.items()
-        if (source == "sis" and env["SIS_DROP_DIR"]) or present.get(source) in served
+        if (source == "sis" and values["SIS_DROP_DIR"]) or present.get(source) in served
     ]
     sources = ", ".join(source for source, dag in SOURCE_DAGS.items() if dag in dag_ids)
     return NightSources(
@@ -394,7 +386,7 @@ def _failed(dag_id: str, logical_date: datetime, run) -> UserError:
     return UserError(
         f"{dag_id} night {logical_date.date()} ended {_state(run)}; failed tasks: "
         f"{', '.join(failed) or '-'}; the task logs are in "
-        f"{os.environ.get('AIRFLOW__LOGGING__BASE_LOG_FOLDER', 'the Airflow log folder')}"
+        f"{process_value('AIRFLOW__LOGGING__BASE_LOG_FOLDER', 'the Airflow log folder')}"
     )
 
 

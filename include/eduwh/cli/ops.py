@@ -47,12 +47,18 @@ from eduwh.cli.night import (
     run_dag,
 )
 from eduwh.cli.night import SOURCE_DAGS as night_dags
-from eduwh.config import Settings, airflow_environment
+from eduwh.config import (
+    Settings,
+    airflow_environment,
+    child_environment,
+    overlay,
+    process_environment,
+    process_values,
+)
 from eduwh.errors import UserError
 
 SOURCE_DAGS = tuple(night_dags.values())
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
-DEFAULT_PORT = 8080
 
 
 class OpsError(RuntimeError):
@@ -102,11 +108,12 @@ def backfill(
     started = time.monotonic()
 
     echo(f"warehouse: {warehouse.ensure(settings)}")
-    os.environ.update(airflow_environment(settings))
-    os.environ.update(dbt_environment(settings))
     runs = []
     built = None
-    with night_sources(settings, data_dir) as night:
+    with (
+        overlay({**airflow_environment(settings), **dbt_environment(settings)}),
+        night_sources(settings, data_dir) as night,
+    ):
         absent = sorted(set(dag_ids or ()) - set(night.dag_ids))
         if absent:
             raise OpsError(f"the sources of {', '.join(absent)} are not in this night's sources")
@@ -167,9 +174,8 @@ def up_environment(settings: Settings, port: int) -> dict[str, str]:
 def password_file(settings: Settings) -> Path:
     """Where the simple auth manager writes the generated passwords (the default of
     `[core] simple_auth_manager_passwords_file`), unless configured elsewhere."""
-    configured = os.environ.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE")
-    if configured:
-        return Path(configured)
+    if settings.airflow_passwords_file is not None:
+        return settings.airflow_passwords_file
     return settings.airflow_home / "simple_auth_manager_passwords.json.generated"
 
 
@@ -184,22 +190,16 @@ def up(settings: Settings, port: int | None = None, data: str | None = None) -> 
     from eduwh import warehouse
     from eduwh.warehouse.dbt import dbt_environment
 
-    port = port or int(os.environ.get("EDUWH_AIRFLOW_PORT") or DEFAULT_PORT)
+    port = port or settings.airflow_port
     if shutil.which("airflow") is None:
         raise OpsError("the `airflow` command is not on PATH (run through `uv run` or make up)")
     os.umask(0o077)  # this process and every child: secrets and logs owner-only
     _stderr(f"warehouse: {warehouse.ensure(settings)}")
-    os.environ.update(dbt_environment(settings))
-    env = {**os.environ, **up_environment(settings, port)}
+    dbt = dbt_environment(settings)
+    env = child_environment(dbt, up_environment(settings, port))
     protect_state(settings, env)
-    with night_sources(settings, check_data_dir(settings, data)) as night:
-        env.update(
-            {
-                name: os.environ[name]
-                for name in (*SANDBOX_SETTINGS, *AGENCY_SETTINGS)
-                if name in os.environ
-            }
-        )
+    with overlay(dbt), night_sources(settings, check_data_dir(settings, data)) as night:
+        env.update(process_values((*SANDBOX_SETTINGS, *AGENCY_SETTINGS)))
         _stderr(night.description)
         import signal
 
@@ -235,7 +235,7 @@ def _exit_status(code: int) -> int:
 def protect_state(settings: Settings, env: dict[str, str] | None = None) -> None:
     """Airflow's log folder 0700 and the admin password file 0600 (when it exists) —
     whatever an earlier start, under another umask, left."""
-    env = env if env is not None else dict(os.environ)
+    env = env if env is not None else process_environment()
     logs = Path(env.get("AIRFLOW__LOGGING__BASE_LOG_FOLDER") or settings.airflow_home / "logs")
     logs.mkdir(mode=0o700, parents=True, exist_ok=True)
     logs.chmod(0o700)

@@ -33,7 +33,7 @@ from eduwh.cli.night import (
     run_dag,
     run_source_dag,
 )
-from eduwh.config import Settings
+from eduwh.config import Settings, overlay
 from eduwh.errors import UserError
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
@@ -99,11 +99,13 @@ def _night(
         setup(settings)  # a brand-new state folder: Airflow's metadata and the dbt manifest
     with console.step("warehouse") as step:
         step["summary"] = warehouse.ensure(settings)
-    os.environ.update(dbt_environment(settings))
     logical_date = night_logical_date(as_of_date)
     clock = datetime.combine(as_of_date, datetime.max.time()).replace(microsecond=0)
     failures: list[str] = []
-    with night_sources(settings, data_dir, clock=clock, faults=faults) as night:
+    with (
+        overlay(dbt_environment(settings)),  # the dbt of the tasks in this process
+        night_sources(settings, data_dir, clock=clock, faults=faults) as night,
+    ):
         console.line(night.description)
         for dag_id in night.dag_ids:
             with console.step(dag_id) as step:

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from eduwh.config import PROJECT_ROOT, Settings, airflow_environment, environment_command
+from eduwh.config import (
+    PROJECT_ROOT,
+    Settings,
+    airflow_environment,
+    child_environment,
+    environment_command,
+)
 from eduwh.warehouse.docs import docs_site
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
@@ -77,7 +82,7 @@ def _migrate_airflow(settings: Settings) -> None:
 
 
 def _airflow(settings: Settings, *args: str) -> None:
-    env = {**os.environ, **airflow_environment(settings)}
+    env = child_environment(airflow_environment(settings))
     airflow = environment_command("airflow")
     result = subprocess.run([airflow, *args], env=env, capture_output=True, text=True)
     if result.returncode != 0:

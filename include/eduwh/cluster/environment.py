@@ -8,12 +8,11 @@ the compose file in its `environment:` block, the local cluster in `cluster_envi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from eduwh.config import PROJECT_ROOT, Settings, airflow_environment
+from eduwh.config import PROJECT_ROOT, Settings, airflow_environment, process_environment
 
 SHARED_FILE = PROJECT_ROOT / "cluster.env"
 
@@ -108,7 +107,7 @@ def cluster_environment(
     single_process = airflow_environment(settings)
     inherited = {
         name: value
-        for name, value in os.environ.items()
+        for name, value in process_environment().items()
         if single_process.get(name) != value  # a value `eduwh` itself put there
     }
     shared = {name: value for name, value in shared_settings().items() if name not in inherited}

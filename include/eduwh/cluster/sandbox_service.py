@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from eduwh.cli.night import AGENCY_SETTINGS, SANDBOX_SETTINGS, night_sources
-from eduwh.config import Settings
+from eduwh.config import Settings, process_values
 
 
 def serve(data_dir: Path, faults: str, state_file: Path) -> None:
@@ -23,11 +23,7 @@ def serve(data_dir: Path, faults: str, state_file: Path) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     with night_sources(Settings.from_env(), data_dir, faults=faults) as night:
         served = {
-            "env": {
-                name: os.environ[name]
-                for name in (*SANDBOX_SETTINGS, *AGENCY_SETTINGS)
-                if name in os.environ
-            },
+            "env": process_values((*SANDBOX_SETTINGS, *AGENCY_SETTINGS)),
             "dag_ids": night.dag_ids,
             "description": night.description,
             "data_dir": str(data_dir),

@@ -29,7 +29,7 @@ from eduwh.cluster.environment import (
     cluster_folder,
     with_database,
 )
-from eduwh.config import Settings
+from eduwh.config import Settings, process_environment
 from eduwh.errors import UserError
 
 AIRFLOW = (sys.executable, "-m", "airflow")  # this environment's, PATH or not
@@ -221,7 +221,11 @@ def _secret(settings: Settings, name: str) -> str:
 
 def _warehouse_passwords() -> dict[str, str]:
     """The roles' passwords `warehouse.ensure` put in this environment for children."""
-    return {name: value for name, value in os.environ.items() if name.startswith("WAREHOUSE_")}
+    return {
+        name: value
+        for name, value in process_environment().items()
+        if name.startswith("WAREHOUSE_")
+    }
 
 
 def _free(port: int, variable: str) -> int:

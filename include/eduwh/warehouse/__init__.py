@@ -9,13 +9,12 @@ password (the superuser's and each role's) is generated once into `EDUWH_HOME/se
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 
-from eduwh.config import ROLES, Settings, role_password_variable
+from eduwh.config import ROLES, Settings, export, role_password_variable
 from eduwh.warehouse.bootstrap import bootstrap
 from eduwh.warehouse.embedded import EmbeddedServer, WarehouseError
 from eduwh.warehouse.secret_files import protect, read_or_create
@@ -99,9 +98,13 @@ def ensure(settings: Settings) -> str:
         # This process's children may be handed this server as WAREHOUSE_DSN (an admin
         # DSN with its password) and a state folder of their own: they need the roles'
         # passwords as settings, exactly as with any external server.
-        for role, password in passwords.items():
-            if password and role not in settings.role_passwords:
-                os.environ[role_password_variable(role)] = password
+        export(
+            {
+                role_password_variable(role): password
+                for role, password in passwords.items()
+                if password and role not in settings.role_passwords
+            }
+        )
     if secrets_dir(settings).exists():
         protect(secrets_dir(settings))
     return message

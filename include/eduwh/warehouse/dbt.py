@@ -14,15 +14,12 @@ in no compiled SQL, no statement dbt logs, no manifest.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from eduwh.config import PROJECT_ROOT, Settings
+from eduwh.config import PROJECT_ROOT, Settings, overlay, process_value
 from eduwh.warehouse import role_dsn, secrets_dir
 from eduwh.warehouse.secret_files import private_folder, protect
 
@@ -79,7 +76,7 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
         "WAREHOUSE_TRANSFORMER_USER": unquote(parts.username or TRANSFORMER),
         "WAREHOUSE_TRANSFORMER_PASSWORD": unquote(parts.password or ""),
         "EDUWH_PSEUDONYM_KEY": key,
-        "PGOPTIONS": pg_options(os.environ.get("PGOPTIONS", ""), key),
+        "PGOPTIONS": pg_options(process_value("PGOPTIONS", ""), key),
         "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_TARGET_PATH": str(target_path),
@@ -93,20 +90,6 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     }
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def run_dbt(settings: Settings, args: list[str]):
     """Run `dbt <args>` in-process with `dbt_environment(settings)`.
 
@@ -116,7 +99,7 @@ def run_dbt(settings: Settings, args: list[str]):
     from dbt.cli.main import dbtRunner
 
     environment = dbt_environment(settings)
-    with _lock, _environment(environment):
+    with _lock, overlay(environment):
         result = dbtRunner().invoke(list(args))
     if not result.success:
         raise DbtError(_failure_message(args, result, dbt_paths(settings)[1]))
