@@ -57,12 +57,3 @@ def test_other_objects_decode_as_json_loads_without_texts(body):
 )
 def test_what_msgspec_would_read_otherwise_is_left_to_split_page(content):
     assert split_page_bytes(content, "data") is None
-
-
-def test_copy_bytes_escapes_as_copy_text():
-    from eduwh.land.copy import copy_bytes, copy_text
-
-    for text in ('{"a":"b\\\\c"}', '{\t"a":\n1\r}', '{"a":"ắ"}'):
-        assert copy_bytes(text.encode()) == copy_text(text).encode()
-    with pytest.raises(ValueError, match="NUL"):
-        copy_bytes(b'{"a":"\x00"}')

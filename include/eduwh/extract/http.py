@@ -23,7 +23,9 @@ What is left here is what they do not do:
 - the project's one-line errors (:class:`SourceUnavailable` names source, endpoint,
   window, page, attempts and the last failure).
 
-Memory is bounded by one page: pages are yielded as they arrive.
+Memory is bounded by two pages: pages are yielded as they arrive, and the next one is
+asked for (in a worker thread, one call at a time, the calls of a plain loop) while the
+consumer works on the last.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -373,19 +376,38 @@ class RestClient:
             query[from_name] = endpoint.format_time(window.start)
             query[to_name] = endpoint.format_time(window.end)
         described = f"{endpoint.name}" + (f" window {window}" if window else "")
+
+        def fetch(number: int) -> tuple[Any, list[str] | list[bytes] | None]:
+            page_query = {**query, paging.page_param: number, paging.size_param: paging.page_size}
+            where = f"{described} page {number}"
+            return self._page(
+                endpoint.path, where, page_query, paging.data_key, endpoint.record_type
+            )
+
+        # The next page is asked for (one call at a time, in the order of a plain loop) while
+        # the consumer works on this one: the source's answer time overlaps the consumer's.
+        # Leaving early waits for the call in flight (the session is not shared).
+        with ThreadPoolExecutor(1, thread_name_prefix=f"{self.source}-pages") as ahead:
+            yield from self._pages(described, paging, fetch, ahead)
+
+    def _pages(
+        self,
+        described: str,
+        paging: PageNumberPaging,
+        fetch: Callable[[int], tuple[Any, Any]],
+        ahead: ThreadPoolExecutor,
+    ) -> Iterator[Page]:
         for attempt in range(1, self.retry.max_window_restarts + 2):
             number, seen, total = 1, 0, None
             stable = True
+            next_page: Future | None = None
             while True:
                 where = f"{described} page {number}"
-                page_query = {
-                    **query,
-                    paging.page_param: number,
-                    paging.size_param: paging.page_size,
-                }
-                body, texts = self._page(
-                    endpoint.path, where, page_query, paging.data_key, endpoint.record_type
-                )
+                if next_page is None:
+                    body, texts = fetch(number)
+                else:
+                    body, texts = next_page.result()
+                    next_page = None
                 try:
                     page_total = int(body[paging.total_key])
                     records = body[paging.data_key]
@@ -409,8 +431,11 @@ class RestClient:
                     stable = False
                     break
                 seen += len(records)
+                last = seen >= total or not records or len(records) < paging.page_size
+                if not last:
+                    next_page = ahead.submit(fetch, number + 1)
                 yield Page(number, total, records, attempt, texts)
-                if seen >= total or not records or len(records) < paging.page_size:
+                if last:
                     if seen != total:
                         log.warning(
                             "%s: %s: read %d records of a reported %d, re-reading",

@@ -3,19 +3,23 @@
 A :class:`RawCopy` is one COPY statement; the caller owns the transaction. Records are
 written as their JSON text (the server parses it into jsonb), in the order given.
 
-Speed (bench/landing): the columns that are the same for the whole batch (batch id,
-window) are formatted once; each row is one line of COPY text built with string
-operations only, and lines are sent in chunks — no per-value adaptation by the driver.
-A record given as JSON text already made is sent as is (escaped for COPY); given as its
-UTF-8 bytes (a page body's slice, eduwh.extract.jsontext) it is sent as bytes, not decoded
-(the connection's encoding being UTF-8).
+Speed (bench/landing, bench/extract): the columns that are the same for the whole batch
+(batch id, window) are formatted once; each row is built with bytes or string operations
+only, and rows are sent in chunks — no per-value adaptation by the driver — by a worker
+thread while this one makes the next (psycopg's queued writer). A table without constant
+columns (and a window of aware datetimes) is copied in COPY's binary format: the JSON text
+goes as received, with no escaping, and the server reads the ints and times without
+parsing them; otherwise in COPY's text format, each record's text escaped.
+A record given as JSON text already made is sent as is; given as its UTF-8 bytes (a page
+body's slice, eduwh.extract.jsontext), it is not decoded on the way.
 """
 
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -50,19 +54,19 @@ def copy_text(text: str) -> str:
     return text
 
 
-def copy_bytes(text: bytes) -> bytes:
-    """:func:`copy_text` of UTF-8 bytes (the escaped bytes are ASCII: the same bytes)."""
-    if b"\\" in text:
-        text = text.replace(b"\\", b"\\\\")
-    if b"\t" in text:
-        text = text.replace(b"\t", b"\\t")
-    if b"\n" in text:
-        text = text.replace(b"\n", b"\\n")
-    if b"\r" in text:
-        text = text.replace(b"\r", b"\\r")
-    if b"\x00" in text:
-        raise ValueError("a record's JSON text contains a NUL character")
-    return text
+# COPY's binary format: the file's header and trailer, a row of the raw columns.
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_TRAILER = struct.pack(">h", -1)
+_PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_ROW_HEAD = struct.Struct(">hiq")  # field count, batch_id (length, bigint)
+_ROW_MID = struct.Struct(">iiiB")  # record_no (length, int), record (length, jsonb version)
+
+
+def _binary_time(value: datetime | None) -> bytes:
+    """A timestamptz field of COPY's binary format (``None``: NULL)."""
+    if value is None:
+        return struct.pack(">i", -1)
+    return struct.pack(">iq", 8, (value - _PG_EPOCH) // timedelta(microseconds=1))
 
 
 def _copy_value(value: Any) -> str:
@@ -87,26 +91,30 @@ class RawCopy:
         schema, name = table.split(".")
         constants = dict(constants or {})
         columns = (*RAW_COLUMNS, *constants)
-        self._statement = sql.SQL("copy {} ({}) from stdin").format(
-            sql.Identifier(schema, name), sql.SQL(", ").join(map(sql.Identifier, columns))
+        window = (window_start, window_end)
+        self._binary = not constants and all(w is None or w.tzinfo is not None for w in window)
+        self._statement = sql.SQL("copy {} ({}) from stdin{}").format(
+            sql.Identifier(schema, name),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(" (format binary)" if self._binary else ""),
         )
         self._cursor = conn.cursor()
         self._batch_id = batch_id
-        self._window = (window_start, window_end)
+        self._window = window
+        self._encoding = conn.info.encoding  # a str record's bytes on the wire
+        self._utf8 = self._encoding == "utf-8"  # a bytes record goes as is
         self._head = f"{int(batch_id)}\t"
         fixed = (window_start, window_end, *constants.values())
         self._tail = "".join(f"\t{_copy_value(value)}" for value in fixed) + "\n"
-        self._lines: list[str] = []
-        self._byte_lines: list[bytes] = []  # rows given as UTF-8 bytes
-        self._bytes_as_is = conn.info.encoding == "utf-8"
-        self._head_bytes, self._tail_bytes = self._head.encode(), self._tail.encode()
+        self._row_head = _ROW_HEAD.pack(len(RAW_COLUMNS), 8, int(batch_id))
+        self._row_tail = b"".join(map(_binary_time, window)) if self._binary else b""
+        self._lines: list[Any] = []  # text lines, or binary rows
+        self._started = False  # the binary header is sent
         self._context = None
         self._copy = None
         self.rows = 0
 
     def __enter__(self) -> RawCopy:
-        # A worker thread sends the rows while this one makes the next (psycopg's queued
-        # writer; the server's parsing of the rows overlaps the extract: bench/extract).
         self._context = self._cursor.copy(self._statement, writer=QueuedLibpqWriter(self._cursor))
         self._copy = self._context.__enter__()
         return self
@@ -115,43 +123,50 @@ class RawCopy:
         """One row; ``record`` is a JSON-able object, or its JSON text already made (a
         ``str``, or its UTF-8 ``bytes``)."""
         if record.__class__ is bytes:
-            if self._bytes_as_is:  # sent as they came
-                if self._lines:  # rows go in the order given
-                    self._flush()
-                lines = self._byte_lines
-                lines.append(
-                    b"%b%d\t%b%b"
-                    % (self._head_bytes, record_no, copy_bytes(record), self._tail_bytes)
-                )
-                self.rows += 1
-                if len(lines) >= CHUNK_ROWS:
-                    self._flush()
+            if not self._utf8 or not self._binary:
+                record = record.decode("utf-8")
+            elif b"\x00" in record:
+                raise ValueError("a record's JSON text contains a NUL character")
+        if record.__class__ is not bytes:
+            text = record if isinstance(record, str) else _ENCODE(record)
+            if not self._binary:
+                line = f"{self._head}{int(record_no)}\t{copy_text(text)}{self._tail}"
+                self._add(line)
                 return
-            record = record.decode("utf-8")
-        text = record if isinstance(record, str) else _ENCODE(record)
-        if self._byte_lines:  # rows go in the order given
-            self._flush()
+            if "\x00" in text:  # as in the text format: refused here, clearly
+                raise ValueError("a record's JSON text contains a NUL character")
+            record = text.encode(self._encoding)
+        mid = _ROW_MID.pack(4, record_no, len(record) + 1, 1)
+        self._add(b"%b%b%b%b" % (self._row_head, mid, record, self._row_tail))
+
+    def _add(self, line: Any) -> None:
         lines = self._lines
-        lines.append(f"{self._head}{int(record_no)}\t{copy_text(text)}{self._tail}")
+        lines.append(line)
         self.rows += 1
         if len(lines) >= CHUNK_ROWS:
             self._flush()
 
     def _flush(self) -> None:
-        if self._lines:
+        if not self._lines:
+            return
+        if not self._binary:
             self._copy.write("".join(self._lines))
-            self._lines = []
-        if self._byte_lines:
-            self._copy.write(b"".join(self._byte_lines))
-            self._byte_lines = []
+        else:
+            if not self._started:
+                self._lines.insert(0, _SIGNATURE)
+                self._started = True
+            self._copy.write(b"".join(self._lines))
+        self._lines = []
 
     def __exit__(self, *exc) -> None:
         try:
             if self._context is not None:
                 if exc[0] is None:
                     self._flush()
+                    if self._started:  # (nothing sent: psycopg sends an empty file)
+                        self._copy.write(_TRAILER)
                 self._context.__exit__(*exc)
         finally:
             self._context = self._copy = None
-            self._lines, self._byte_lines = [], []
+            self._lines = []
             self._cursor.close()
