@@ -367,6 +367,33 @@ def _validate_hoso_2022(record: Mapping[str, Any]) -> Problem | None:
     return None
 
 
+def _check_stamps(stamps: tuple[Any, ...]) -> Problem | None:
+    """The timestamps of :func:`validate_hoso` (in ``HOSO_TIMESTAMPS`` order) when one is
+    not a known-valid ``yyyyMMddHHmmss`` text: each parses, the due date is not before the
+    receipt."""
+    compact = []  # the positions of valid yyyyMMddHHmmss texts
+    for number, value in enumerate(stamps):
+        if value is None:
+            continue
+        if _compact_ok(value):
+            compact.append(number)
+            continue
+        try:
+            parse_timestamp(value)
+        except ValueError:
+            return Problem(UNPARSABLE_DATE, f"{HOSO_TIMESTAMPS[number]}={value!r}")
+    received, due = stamps[_RECEIVED], stamps[_DUE]
+    if received and due:  # both set (an empty or blank text parses to None)
+        if _RECEIVED in compact and _DUE in compact:
+            before = due < received
+        else:
+            received_at, due_at = parse_timestamp(received), parse_timestamp(due)
+            before = received_at is not None and due_at is not None and due_at < received_at
+        if before:
+            return Problem(DUE_BEFORE_RECEIPT, f"NgayHenTra={due!r} < NgayTiepNhan={received!r}")
+    return None
+
+
 def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
     """The first problem of a dossier version, or ``None`` if it may land in raw.
 
@@ -391,28 +418,17 @@ def validate_hoso(record: Any, procedures: Collection[str]) -> Problem | None:
     if key is None or (isinstance(key, str) and not key.strip()):
         return Problem(MISSING_KEY, f"MaHoSo={key!r}")
     dates, times = _VALID_DATES, _VALID_TIMES
-    compact = []  # the positions of known-valid yyyyMMddHHmmss texts
-    for number, value in enumerate(stamps):
-        if value is None:
-            continue
-        if value.__class__ is str and value[:8] in dates and value[8:] in times:
-            compact.append(number)  # (only 14-digit texts have both parts in the sets)
-            continue
-        if _compact_ok(value):
-            compact.append(number)
-            continue
-        try:
-            parse_timestamp(value)
-        except ValueError:
-            return Problem(UNPARSABLE_DATE, f"{HOSO_TIMESTAMPS[number]}={value!r}")
-    received, due = stamps[_RECEIVED], stamps[_DUE]
-    if received and due:  # both set (an empty or blank text parses to None)
-        if _RECEIVED in compact and _DUE in compact:
-            before = due < received
-        else:
-            received_at, due_at = parse_timestamp(received), parse_timestamp(due)
-            before = received_at is not None and due_at is not None and due_at < received_at
-        if before:
+    for value in stamps:  # the usual: each unset, or a known-valid yyyyMMddHHmmss text
+        if value is not None and not (
+            value.__class__ is str and value[:8] in dates and value[8:] in times
+        ):  # (only 14-digit texts have both parts in the sets)
+            problem = _check_stamps(stamps)
+            if problem is not None:
+                return problem
+            break
+    else:
+        received, due = stamps[_RECEIVED], stamps[_DUE]
+        if received is not None and due is not None and due < received:  # same as by time
             return Problem(DUE_BEFORE_RECEIPT, f"NgayHenTra={due!r} < NgayTiepNhan={received!r}")
     if code not in procedures:
         return Problem(UNKNOWN_PROCEDURE, f"MaTTHC={code!r}")

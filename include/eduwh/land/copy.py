@@ -60,6 +60,7 @@ _TRAILER = struct.pack(">h", -1)
 _PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _ROW_HEAD = struct.Struct(">hiq")  # field count, batch_id (length, bigint)
 _ROW_MID = struct.Struct(">iiiB")  # record_no (length, int), record (length, jsonb version)
+_MID = _ROW_MID.pack
 
 
 def _binary_time(value: datetime | None) -> bytes:
@@ -102,7 +103,8 @@ class RawCopy:
         self._batch_id = batch_id
         self._window = window
         self._encoding = conn.info.encoding  # a str record's bytes on the wire
-        self._utf8 = self._encoding == "utf-8"  # a bytes record goes as is
+        self._utf8 = self._encoding == "utf-8"
+        self._as_is = self._utf8 and self._binary  # a bytes record goes as is
         self._head = f"{int(batch_id)}\t"
         fixed = (window_start, window_end, *constants.values())
         self._tail = "".join(f"\t{_copy_value(value)}" for value in fixed) + "\n"
@@ -122,6 +124,18 @@ class RawCopy:
     def write(self, record_no: int, record: Any) -> None:
         """One row; ``record`` is a JSON-able object, or its JSON text already made (a
         ``str``, or its UTF-8 ``bytes``)."""
+        if record.__class__ is bytes and self._as_is:  # the common case, inline
+            if b"\x00" in record:
+                raise ValueError("a record's JSON text contains a NUL character")
+            lines = self._lines
+            lines.append(
+                b"%b%b%b%b"
+                % (self._row_head, _MID(4, record_no, len(record) + 1, 1), record, self._row_tail)
+            )
+            self.rows += 1
+            if len(lines) >= CHUNK_ROWS:
+                self._flush()
+            return
         if record.__class__ is bytes:
             if not self._utf8 or not self._binary:
                 record = record.decode("utf-8")
@@ -136,7 +150,7 @@ class RawCopy:
             if "\x00" in text:  # as in the text format: refused here, clearly
                 raise ValueError("a record's JSON text contains a NUL character")
             record = text.encode(self._encoding)
-        mid = _ROW_MID.pack(4, record_no, len(record) + 1, 1)
+        mid = _MID(4, record_no, len(record) + 1, 1)
         self._add(b"%b%b%b%b" % (self._row_head, mid, record, self._row_tail))
 
     def _add(self, line: Any) -> None:
