@@ -103,8 +103,7 @@ class RawCopy:
         self._batch_id = batch_id
         self._window = window
         self._encoding = conn.info.encoding  # a str record's bytes on the wire
-        self._utf8 = self._encoding == "utf-8"
-        self._as_is = self._utf8 and self._binary  # a bytes record goes as is
+        self._as_is = self._binary and self._encoding == "utf-8"  # a bytes record as is
         self._head = f"{int(batch_id)}\t"
         fixed = (window_start, window_end, *constants.values())
         self._tail = "".join(f"\t{_copy_value(value)}" for value in fixed) + "\n"
@@ -136,22 +135,17 @@ class RawCopy:
             if len(lines) >= CHUNK_ROWS:
                 self._flush()
             return
-        if record.__class__ is bytes:
-            if not self._utf8 or not self._binary:
-                record = record.decode("utf-8")
-            elif b"\x00" in record:
-                raise ValueError("a record's JSON text contains a NUL character")
-        if record.__class__ is not bytes:
-            text = record if isinstance(record, str) else _ENCODE(record)
-            if not self._binary:
-                line = f"{self._head}{int(record_no)}\t{copy_text(text)}{self._tail}"
-                self._add(line)
-                return
-            if "\x00" in text:  # as in the text format: refused here, clearly
-                raise ValueError("a record's JSON text contains a NUL character")
-            record = text.encode(self._encoding)
-        mid = _MID(4, record_no, len(record) + 1, 1)
-        self._add(b"%b%b%b%b" % (self._row_head, mid, record, self._row_tail))
+        if record.__class__ is bytes:  # into the text format, or another encoding
+            record = record.decode("utf-8")
+        text = record if isinstance(record, str) else _ENCODE(record)
+        if not self._binary:
+            self._add(f"{self._head}{int(record_no)}\t{copy_text(text)}{self._tail}")
+            return
+        if "\x00" in text:  # as in the text format: refused here, clearly
+            raise ValueError("a record's JSON text contains a NUL character")
+        data = text.encode(self._encoding)
+        mid = _MID(4, record_no, len(data) + 1, 1)
+        self._add(b"%b%b%b%b" % (self._row_head, mid, data, self._row_tail))
 
     def _add(self, line: Any) -> None:
         lines = self._lines
