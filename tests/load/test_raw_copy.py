@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
+import pendulum
 import pytest
 
 from eduwh import warehouse
@@ -16,6 +17,7 @@ from eduwh.land.copy import RawCopy
 
 TABLE = ddl.MOTCUA_TABLES["hoso"]
 VN = timezone(timedelta(hours=7))
+VN_NAME = "Asia/Ho_Chi_Minh"
 RECORDS = [
     {"MaHoSo": "A-1", "ChuHoSo": "Nguyễn Văn An", "x": [1, 2.5, None, True]},
     {"MaHoSo": "A-2", "note": 'back\\slash "quoted"\ttab\nnewline\r'},
@@ -33,6 +35,11 @@ def _given(kind: str, record: dict):
     [
         ((datetime(2019, 1, 1, tzinfo=VN), datetime(2019, 12, 7, tzinfo=VN)), True),
         ((None, datetime(2019, 12, 7, tzinfo=UTC)), True),
+        # a night's window (eduwh.airflow.dags.Night.end): pendulum DateTimes
+        (
+            (pendulum.datetime(2019, 1, 1, tz=VN_NAME), pendulum.datetime(2019, 12, 7, tz=VN_NAME)),
+            True,
+        ),
         ((datetime(2019, 1, 1), datetime(2019, 12, 7)), False),  # naive: the text format
     ],
 )

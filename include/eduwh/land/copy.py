@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import struct
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -67,7 +67,10 @@ def _binary_time(value: datetime | None) -> bytes:
     """A timestamptz field of COPY's binary format (``None``: NULL)."""
     if value is None:
         return struct.pack(">i", -1)
-    return struct.pack(">iq", 8, (value - _PG_EPOCH) // timedelta(microseconds=1))
+    # by the timedelta's parts: a night's window ends are pendulum DateTimes, whose
+    # difference (a pendulum Interval) cannot be divided by a stdlib timedelta
+    delta = value - _PG_EPOCH
+    return struct.pack(">iq", 8, (delta.days * 86_400 + delta.seconds) * 10**6 + delta.microseconds)
 
 
 def _copy_value(value: Any) -> str:
