@@ -27,18 +27,54 @@ the latest version of a ``MaHoSo`` wins, so a dossier both portals hold counts o
        {"agency": {"code", "name"}, "year": 2025, "as_of": "2025-12-31",
         "covers": [{"code", "name", "until": "2025-06-30"}],
         "procedures": {...}, "dossiers": {...},     # report_figures.md sections
-        "of_which": {"000.31.62.H34": {"dossiers": {...}}},   # Kon Tum's records in it
+        "documents": {...}, "schools": {...},
+        "of_which": {"000.31.62.H34": {"dossiers": {...}, "documents": {...}}},  # Kon Tum's
         "quarantine": {...}},
        {... Kon Tum's own 2025, as_of 2025-06-30, its records only ...},
        {... the successor's 2026 as of AS_OF_2026, universe as in 2025;
-            "dossiers"["carried_over"] is the figure of the issue ...}]}
+            "dossiers"["carried_over"] is the figure of the issue ...},
+       {... the successor's own 2025 as of 2025-06-30: before the merger, its records
+            only (a report of a period before the merger is unchanged by it) ...}]}
 
-Not here yet (the issue asks for them): e-Office instances, csdl.moet exports and SIS
-deliveries of both agencies.
+Every section counts what a warehouse that landed every version knows (the nights up to
+the last one), as ``count_figures`` does.
+
+e-Office (``eoffice/`` of each agency, its own instance): the 2019 generator's documents
+(``eoffice_dataset.build_documents``, another seed per agency; one document in
+``DOC_SAMPLE`` kept so the set stays small), every date moved by ``SHIFT``. Both instances
+number their documents alike (ids are keys within one system only). Kon Tum's e-Office
+stops on 30 June 2025: its documents dated later are left out, and so are the versions
+of its documents changed later (read-only after the merger).
+
+Schools (``schools_dataset`` building blocks, ``SCHOOL_SCALE`` of the 2019 province):
+- csdl.moet 2024-2025: each Department's exports in its own folder, under its own
+  ``moet_department_code``, with the district office, district and commune of the time
+  (real pre-2025 units of its province, from the crosswalk seed
+  ``dbt_project/seeds/admin_units_crosswalk_2025.csv``);
+- csdl.moet 2025-2026 (exported after 1 July 2025): the merged Department only, in the
+  successor's folder under its ``moet_department_code``: every school of both (Kon Tum's
+  codes keep their prefix ``62``), ``Quận/Huyện`` and ``Phòng GD&ĐT quản lý`` empty,
+  ``Xã/Phường`` the school's 2025 commune (the seed's default new commune of its old
+  district and commune);
+- SIS: a first-term delivery of each delivering school in each school year (2024-2025
+  in the school's own Department's folder, 2025-2026 in the successor's).
+
+How a merged Department's schools are counted (the contract leaves it open; this is
+what an education officer expects): a report's schools section is the school year of
+its as-of date, and for the successor from 2025-2026 on it is the merged Department's
+exports (both predecessors' schools, each once, from the successor's listing); the
+predecessor's own report (as of its valid_to, school year 2024-2025) its own exports
+only. The successor's 2025 report (as of 2025-12-31) therefore gives school year
+2025-2026 of the whole merged Department.
+
+Counted from the files as written by the generators' own counters:
+``eoffice_dataset.count_documents`` per instance (the successor's 2025 documents = its
+own + Kon Tum's, Kon Tum's to 30 June) and ``schools_dataset.expected_schools``.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,7 +82,10 @@ from typing import Any
 import yaml
 
 from eduwh_sandbox import dataset as ds
+from eduwh_sandbox import eoffice_dataset as eo
+from eduwh_sandbox import merged_schools as ms
 from eduwh_sandbox import motcua_dataset as m
+from eduwh_sandbox import schools_dataset as sd
 
 NAME = "quang-ngai-2025-merged"
 SHIFT = timedelta(weeks=316)  # 2019-12-06 (Fri) -> 2025-12-26 (Fri)
@@ -57,6 +96,9 @@ AS_OF_2026 = "2026-01-31"
 QN = {"code": "000.23.34.H48", "name": "Sở Giáo dục và Đào tạo Quảng Ngãi"}
 KT = {"code": "000.31.62.H34", "name": "Sở Giáo dục và Đào tạo Kon Tum"}
 SEEDS = {QN["code"]: 2025, KT["code"]: 2062}
+DOC_SAMPLE = 6  # one e-Office document in 6 is kept
+SCHOOL_PREFIX = {QN["code"]: "54", KT["code"]: "62"}  # the 2019 generator's, Kon Tum's
+VN = eo.VN_TZ
 REGISTER = [
     {
         **QN,
@@ -196,7 +238,37 @@ def generate(out: Path) -> dict[str, Any]:
         ds.write_jsonl(folder / "motcua" / "thutuc.jsonl", thutuc)
         ds.write_jsonl(folder / "motcua" / "hoso.jsonl", hoso)
 
-    # Count from the files as written: the successor's universe is both portals.
+    signed = {a["code"]: _write_eoffice(out / a["code"], a) for a in (QN, KT)}
+    schools = _write_schools(out)
+    return _expected(out, signed, schools)
+
+
+def _write_schools(out: Path) -> dict[tuple[str, str], list[sd.FileVersion]]:
+    """Each Department's 2024-2025 exports in its folder, the merged Department's
+    2025-2026 in the successor's; {(agency code, school year): the files written}."""
+    built = {
+        a["code"]: ms.build_department(
+            SEEDS[a["code"]], SCHOOL_PREFIX[a["code"]], e["province_code"]
+        )
+        for a, e in ((QN, REGISTER[0]), (KT, REGISTER[1]))
+    }
+    files: dict[tuple[str, str], list[sd.FileVersion]] = {}
+    for agency in (QN, KT):
+        code = agency["code"]
+        rng = random.Random(f"merged-schools-files:{code}")
+        writer = sd._Writer(out / code, rng)
+        files[code, ms.BEFORE] = ms.write_year(writer, built[code], ms.BEFORE, rng)
+        if agency is QN:
+            merged = built[QN["code"]] + built[KT["code"]]
+            files[code, ms.AFTER] = ms.write_year(writer, merged, ms.AFTER, rng)
+        ms.finish(writer)
+    return files
+
+
+def _expected(out: Path, signed: dict[str, set[int]], schools) -> dict[str, Any]:
+    """expected.json, counted from the files as written (each section by its own
+    counter): the successor's universe is both agencies' systems once the predecessor
+    has ended; a report before that, and the predecessor's own, count one agency."""
     read = {a["code"]: ds.read_jsonl(out / a["code"] / "motcua" / "hoso.jsonl") for a in (QN, KT)}
     thutuc = ds.read_jsonl(out / QN["code"] / "motcua" / "thutuc.jsonl")
     kt_thutuc = ds.read_jsonl(out / KT["code"] / "motcua" / "thutuc.jsonl")
@@ -204,13 +276,43 @@ def generate(out: Path) -> dict[str, Any]:
     kt_keys = {r.get("MaHoSo") for r in read[KT["code"]]}
     of_kt = [r for r in universe if r.get("MaHoSo") in kt_keys]  # its dossiers, all versions
     covers = [{**KT, "until": KT_UNTIL.isoformat()}]
+    until = KT_UNTIL.isoformat()
+    folders = {a["code"]: out / a["code"] for a in (QN, KT)}
+    qn, kt = QN["code"], KT["code"]
+
+    def documents(as_of: str, codes: tuple[str, ...]) -> dict[str, Any]:
+        # each agency's documents of the year up to its own as-of date (the predecessor's:
+        # its end; none in a year after it), every version known (as count_figures: a
+        # warehouse that landed everything)
+        ends = {c: as_of if c == qn else min(as_of, until) for c in codes}
+        ends = {c: end for c, end in ends.items() if end[:4] == as_of[:4]}
+        return _documents_figures({c: folders[c] for c in ends}, signed, ends)
+
+    def school_figures(code: str, school_year: str, as_of: str) -> dict[str, Any]:
+        clock = _night_end(as_of).replace(tzinfo=None)  # the files' times are local
+        return ms.figures(schools[code, school_year], clock, school_year)
+
+    reports = [
+        _report(QN, AS_OF, thutuc, universe, covers, {kt: of_kt}),
+        _report(KT, until, kt_thutuc, read[kt], [], {}),
+        _report(QN, AS_OF_2026, thutuc, universe, [], {kt: of_kt}),
+        # Quảng Ngãi before the merger: its own records only, whenever it is asked
+        _report(QN, until, thutuc, read[qn], [], {}),
+    ]
+    sections = [
+        (documents(AS_OF, (qn, kt)), school_figures(qn, ms.AFTER, AS_OF)),
+        (documents(until, (kt,)), school_figures(kt, ms.BEFORE, until)),
+        (documents(AS_OF_2026, (qn, kt)), school_figures(qn, ms.AFTER, AS_OF_2026)),
+        (documents(until, (qn,)), school_figures(qn, ms.BEFORE, until)),
+    ]
+    for report, (documents_section, schools_section) in zip(reports, sections, strict=True):
+        report["documents"] = documents_section
+        report["schools"] = schools_section
+        for code in [c["code"] for c in report["covers"]]:  # the predecessor's documents
+            report["of_which"][code]["documents"] = documents(report["as_of"], (code,))
     expected = {
         "register": yaml.safe_load((out / "agencies.yml").read_text("utf-8")),
-        "reports": [
-            _report(QN, AS_OF, thutuc, universe, covers, {KT["code"]: of_kt}),
-            _report(KT, KT_UNTIL.isoformat(), kt_thutuc, read[KT["code"]], [], {}),
-            _report(QN, AS_OF_2026, thutuc, universe, [], {KT["code"]: of_kt}),
-        ],
+        "reports": reports,
     }
     ds.write_json(out / ds.EXPECTED_FILE, _jsonable(expected))
     return _jsonable(expected)
@@ -224,3 +326,76 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+# ------------------------------------------------------------------ e-Office
+def _shift_doc(doc: eo.Doc) -> None:
+    """Every date of a document and of its package moved by SHIFT."""
+    for name in ("day", "promulgation", "due", "done"):
+        if getattr(doc, name) is not None:
+            setattr(doc, name, getattr(doc, name) + SHIFT)
+    doc.versions = [(t + SHIFT, s, d + SHIFT if d else None) for t, s, d in doc.versions]
+    spec = doc.package
+    if spec is not None:
+        spec.promulgation += SHIFT
+        spec.due = spec.due + SHIFT if spec.due else None
+        spec.hops = [(organ, t + SHIFT) for organ, t in spec.hops]
+
+
+def _documents(agency: dict[str, str]) -> list[eo.Doc]:
+    """The agency's documents, sampled and shifted; Kon Tum's cut at its end."""
+    built = eo.build_documents(SEEDS[agency["code"]], (agency["code"], agency["name"]))
+    docs = [d for d in built.docs if d.id % DOC_SAMPLE == 0]
+    for doc in docs:
+        _shift_doc(doc)
+    if agency is KT:
+        docs = [d for d in docs if d.day <= KT_UNTIL and d.versions[0][0] <= KT_CUTOFF]
+        for doc in docs:  # read-only after the merger: no later change
+            doc.versions = [v for v in doc.versions if v[0] <= KT_CUTOFF]
+    return docs
+
+
+def _write_eoffice(folder: Path, agency: dict[str, str]) -> set[int]:
+    """eoffice/vanban.jsonl and the packages; returns the ids of the signed packages."""
+    docs = _documents(agency)
+    certs = eo.Certificates(SEEDS[agency["code"]])
+    pkg_dir = folder / "eoffice" / "edxml"
+    pkg_dir.mkdir(parents=True, exist_ok=True)
+    records: list[dict[str, Any]] = []
+    signed: set[int] = set()
+    writer = eo._Builder(SEEDS[agency["code"]], (agency["code"], agency["name"]), "compact", 0)
+    for doc in docs:
+        records.extend(writer.records(doc))
+        spec = doc.package
+        if spec is None:
+            continue
+        spec.cert = certs.for_agency(spec.sender)
+        with open(pkg_dir / f"{doc.id}.edxml", "wb") as out:
+            eo.write_package(out, spec, random.Random(f"eoffice-body:{spec.content_seed}"))
+        if spec.signed and not spec.flaw:
+            signed.add(doc.id)
+    records.sort(key=lambda r: (r["cap_nhat_luc"], r["id"]))
+    ds.write_jsonl(folder / "eoffice" / "vanban.jsonl", records)
+    return signed
+
+
+def _night_end(as_of: str) -> datetime:
+    """The end of the as-of day in Vietnam: what a night of that date knows."""
+    return datetime.fromisoformat(as_of).replace(hour=23, minute=59, second=59, tzinfo=VN)
+
+
+def _documents_figures(
+    folders: dict[str, Path], signed: dict[str, set[int]], until: dict[str, str]
+) -> dict[str, Any]:
+    """count_documents of each instance's file as written (at its own as-of date), summed,
+    the percentages computed again; ``signed``: its signed packages by id."""
+    total: dict[str, int] = dict.fromkeys(eo.DOCUMENT_KEYS, 0)
+    for code, folder in folders.items():
+        versions = ds.read_jsonl(folder / "eoffice" / "vanban.jsonl")
+        counted = eo.count_documents(versions, signed[code], until[code])
+        for key in total:
+            if not key.startswith("pct_"):
+                total[key] += counted[key]
+    total["pct_incoming_signed"] = ds.pct(total["incoming_signed"], total["incoming"])
+    total["pct_outgoing_signed"] = ds.pct(total["outgoing_signed"], total["outgoing"])
+    return total

@@ -828,9 +828,12 @@ class _Writer:
 
     MAX_IN_FLIGHT = 32
 
-    def __init__(self, out_dir: Path, rng: random.Random, workers: int = 0):
+    def __init__(
+        self, out_dir: Path, rng: random.Random, workers: int = 0, school_year: str = SCHOOL_YEAR
+    ):
         self.out = out_dir
         self.rng = rng
+        self.school_year = school_year  # of the files written next (a writer may do several)
         self.manifest: list[dict[str, Any]] = []
         self.files: list[FileVersion] = []
         self.versions: dict[str, int] = defaultdict(int)
@@ -898,7 +901,7 @@ class _Writer:
                 "path": path,
                 "loai": kind,
                 "ma_truong": school.code if school else None,
-                "nam_hoc": SCHOOL_YEAR,
+                "nam_hoc": self.school_year,
                 "cap_nhat_luc": changed.strftime("%Y-%m-%dT%H:%M:%S") + TZ,
             }
         )
@@ -924,7 +927,7 @@ class _Writer:
         records: list[dict[str, str]],
         bad: str | None = None,
     ) -> None:
-        name = f"{school.code}_{SCHOOL_YEAR}_HK{term}_{stamp:%Y%m%d%H%M}"
+        name = f"{school.code}_{self.school_year}_HK{term}_{stamp:%Y%m%d%H%M}"
         folder = self.out / "sis" / vendor
         folder.mkdir(parents=True, exist_ok=True)
         headers = list(SMAS if vendor == "smas" else VNEDU)

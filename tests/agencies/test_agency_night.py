@@ -3,33 +3,34 @@ real HTTP), through Airflow's own task runner: the motcua DAG maps its landing t
 the register's agencies; one portal down for a night fails that agency's task alone and
 the other lands; the next night catches up with nothing lost or doubled.
 
-The data set: the one-stop part of the 2019 data set, and a copy of it under a second
-agency's code (so the second agency's figures must equal the first's)."""
+The data set: the built-in quang-ngai-2025-merged (Quảng Ngãi and its predecessor Kon
+Tum, each with its own portal), its register cut to the one-stop source. "Nothing lost
+or doubled" is measured against the same night run on a second warehouse with both
+portals up all along."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import textwrap
 from datetime import datetime
 
 import pytest
+import yaml
 
 from eduwh import warehouse
 from tests.conftest import free_port, new_database
 
 sandbox_server = pytest.importorskip("eduwh_sandbox.server")
-motcua_dataset = pytest.importorskip("eduwh_sandbox.motcua_dataset")
+merged_dataset = pytest.importorskip("eduwh_sandbox.merged_dataset")
 
 pytestmark = pytest.mark.timeout(900)
 
-SUCCESSOR = motcua_dataset.META["agency"]["code"]
-PREDECESSOR = "000.31.62.H34"
-CLOCK = datetime(2019, 12, 6, 23, 59, 59)  # the data set's as_of: the portals answer as then
-NIGHTS = ("2019-12-07", "2019-12-08")  # the logical dates (01:00 local) of the two nights
+SUCCESSOR = merged_dataset.QN["code"]
+PREDECESSOR = merged_dataset.KT["code"]
+CLOCK = datetime(2025, 12, 31, 23, 59, 59)  # the data set's as_of: the portals answer as then
+NIGHTS = ("2026-01-01", "2026-01-02")  # the logical dates (01:00 local) of the two nights
 SECRET = "agency-night-secret"
 
 RUNNER = """
@@ -47,26 +48,11 @@ print("RESULT " + json.dumps({"failures": failures, "tis": tis, "run_id": run.ru
 @pytest.fixture(scope="module")
 def two_agencies(tmp_path_factory):
     root = tmp_path_factory.mktemp("two_agencies")
-    motcua_dataset.generate(root / SUCCESSOR)
-    second = root / PREDECESSOR
-    shutil.copytree(root / SUCCESSOR, second)
-    for path in second.rglob("*.json*"):  # the same dossiers, in the other agency's system
-        path.write_text(path.read_text("utf-8").replace(SUCCESSOR, PREDECESSOR), "utf-8")
-    (root / "agencies.yml").write_text(
-        textwrap.dedent(f"""
-        - code: {SUCCESSOR}
-          name: Sở Giáo dục và Đào tạo A
-          valid_from: 2008-01-01
-          sources: {{motcua: MOTCUA}}
-        - code: {PREDECESSOR}
-          name: Sở Giáo dục và Đào tạo B
-          valid_from: 2008-01-01
-          valid_to: 2019-06-30  # merged: still extracted while its successor is registered
-          successor: {SUCCESSOR}
-          sources: {{motcua: MOTCUA_KT}}
-        """),
-        "utf-8",
-    )
+    merged_dataset.generate(root)
+    register = yaml.safe_load((root / "agencies.yml").read_text("utf-8"))
+    for entry in register:  # this night runs the one-stop DAG alone
+        entry["sources"] = {"motcua": entry["sources"]["motcua"]}
+    (root / "agencies.yml").write_text(yaml.safe_dump(register, allow_unicode=True), "utf-8")
     return root
 
 
@@ -113,33 +99,36 @@ def _landed(settings, agency: str, entity: str) -> tuple[int, int, int]:
     return rows, versions, quarantined
 
 
-def test_one_agencys_portal_down_fails_its_task_alone_and_the_next_night_catches_up(
-    settings, airflow_db, two_agencies
-):
-    night_settings = new_database(settings)
-    first = _serve(two_agencies / SUCCESSOR)
-    down_url = f"http://127.0.0.1:{free_port()}"  # the second portal: nobody answers
-    env = {
+def _env(settings, two_agencies, successor_url: str, predecessor_url: str) -> dict:
+    return {
         **os.environ,
-        "WAREHOUSE_DSN": warehouse.admin_dsn(night_settings),
+        "WAREHOUSE_DSN": warehouse.admin_dsn(settings),
         "EDUWH_AGENCIES_FILE": str(two_agencies / "agencies.yml"),
-        "MOTCUA_BASE_URL": first.urls["motcua"],
+        "MOTCUA_BASE_URL": successor_url,
         "MOTCUA_CLIENT_SECRET": SECRET,
-        "MOTCUA_KT_BASE_URL": down_url,
+        "MOTCUA_KT_BASE_URL": predecessor_url,
         "MOTCUA_KT_CLIENT_SECRET": SECRET,
         "MOTCUA_MAX_ATTEMPTS": "2",  # a dead portal fails in seconds, not minutes
         "MOTCUA_BACKOFF_MAX": "1",
     }
+
+
+def test_one_agencys_portal_down_fails_its_task_alone_and_the_next_night_catches_up(
+    settings, airflow_db, two_agencies
+):
+    night_settings, reference = new_database(settings), new_database(settings)
+    first = _serve(two_agencies / SUCCESSOR)
+    down_url = f"http://127.0.0.1:{free_port()}"  # the predecessor's portal: nobody answers
+    env = _env(night_settings, two_agencies, first.urls["motcua"], down_url)
     try:
-        # night 1: B's portal is down
+        # night 1: the predecessor's portal is down
         result = _night(env, NIGHTS[0])
         states = {index: state for task, index, state in result["tis"] if task == "extract_load"}
         assert sorted(states.values()) == ["failed", "success"], result
         assert len(result["failures"]) == 1, result
         assert result["failures"][0].startswith(f"motcua of agency {PREDECESSOR} failed: ")
         assert _landed(night_settings, PREDECESSOR, "hoso")[0] == 0
-        landed_a = _landed(night_settings, SUCCESSOR, "hoso")
-        assert landed_a[0] > 0
+        assert _landed(night_settings, SUCCESSOR, "hoso")[0] > 0
         failed_instance = _one(
             night_settings,
             "select source_instance from meta.batch where agency_code = %s and status = 'failed'",
@@ -147,24 +136,27 @@ def test_one_agencys_portal_down_fails_its_task_alone_and_the_next_night_catches
         )
         assert failed_instance == ("MOTCUA_KT",)
 
-        # night 2: B's portal answers again (A's has nothing new: its clock stands still)
+        # night 2: it answers again (the successor's has nothing new: its clock stands still)
         second = _serve(two_agencies / PREDECESSOR)
         try:
             result = _night({**env, "MOTCUA_KT_BASE_URL": second.urls["motcua"]}, NIGHTS[1])
+            assert result["failures"] == [], result
+            # the reference: one night with both portals up
+            clean = _env(reference, two_agencies, first.urls["motcua"], second.urls["motcua"])
+            assert _night(clean, NIGHTS[0])["failures"] == []
         finally:
             second.stop()
-        assert result["failures"] == [], result
     finally:
         first.stop()
 
-    for entity in ("thutuc", "hoso"):
-        rows_b, versions_b, quarantined_b = _landed(night_settings, PREDECESSOR, entity)
-        rows_a, versions_a, quarantined_a = _landed(night_settings, SUCCESSOR, entity)
-        if entity == "hoso":  # one extraction of each: the same records as A, none twice
-            assert (rows_b, quarantined_b) == (rows_a, quarantined_a) == (landed_a[0], landed_a[2])
-            assert rows_b == versions_b
-        else:  # the catalogue is a snapshot per night: A has two, B one of the same size
-            assert rows_a == 2 * rows_b and versions_a == versions_b
+    for agency in (SUCCESSOR, PREDECESSOR):
+        rows, versions, quarantined = _landed(night_settings, agency, "hoso")
+        assert rows > 0 and rows == versions  # no version landed twice
+        # nothing lost: every version and every quarantined record of the clean night
+        assert (rows, quarantined) == _landed(reference, agency, "hoso")[::2], agency
+        # the catalogue is a snapshot per night: the same versions as the clean night's
+        catalogue = _landed(night_settings, agency, "thutuc")[1]
+        assert catalogue == _landed(reference, agency, "thutuc")[1], agency
 
     with warehouse.connect(night_settings, role="eduwh_loader") as conn:
         marks = dict(
@@ -187,5 +179,5 @@ def test_one_agencys_portal_down_fails_its_task_alone_and_the_next_night_catches
     assert instances == {SUCCESSOR: "MOTCUA", PREDECESSOR: "MOTCUA_KT"}
     assert registered == [
         (SUCCESSOR, None, None),
-        (PREDECESSOR, "2019-06-30", SUCCESSOR),
+        (PREDECESSOR, str(merged_dataset.KT_UNTIL), SUCCESSOR),
     ]

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 
 import pytest
 from tests.conftest import new_database, run_eduwh
 
+from eduwh import warehouse
 from eduwh.warehouse import admin_dsn
 
-pytestmark = pytest.mark.timeout(1500)
-SECTIONS = ("procedures", "dossiers")
+pytestmark = pytest.mark.timeout(1800)
+SECTIONS = ("procedures", "dossiers", "documents", "schools")
 
 
 def _ok(*args: str, env: dict[str, str]) -> str:
@@ -29,44 +31,61 @@ def _ok(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+def _ask(env: dict[str, str], data, report: dict, as_of: str) -> dict:
+    return json.loads(
+        _ok(
+            "report",
+            "--agency",
+            report["agency"]["code"],
+            "--year",
+            str(report["year"]),
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+            env={**env, "EDUWH_AGENCIES_FILE": str(data / "agencies.yml")},
+        )
+    )
+
+
 @pytest.fixture(scope="module")
 def merged(settings, tmp_path_factory) -> dict:
+    """A night on each as-of date of expected.json, in order, on one warehouse. Every
+    report is asked after the last night (expected.json counts what a warehouse that
+    landed everything knows, so a report of before the merger, asked after it, must be
+    unchanged by it); the successor's 2025 report also on its own night, and the
+    predecessor's as of that night (after its end: up to its valid_to)."""
     data = tmp_path_factory.mktemp("quang-ngai-2025-merged")
-    env = {**os.environ, "WAREHOUSE_DSN": admin_dsn(new_database(settings))}
+    warehouse_settings = new_database(settings)
+    env = {**os.environ, "WAREHOUSE_DSN": admin_dsn(warehouse_settings)}
     env.pop("EDUWH_AGENCIES_FILE", None)  # the data set's own agencies.yml
     env.pop("EDUWH_AGENCY_CODE", None)
     _ok("sandbox", "generate", "--dataset", "quang-ngai-2025-merged", "--out", str(data), env=env)
     expected = json.loads((data / "expected.json").read_text("utf-8"))
-    reports = {}
-    nights = sorted({report["as_of"] for report in expected["reports"]} - {"2025-06-30"})
+    asked: dict[tuple, dict] = {}
+    nights = sorted({report["as_of"] for report in expected["reports"]})
+    ended = {agency["code"] for agency in expected["register"] if agency.get("valid_to")}
     for night in nights:
         _ok("run", "--as-of", night, "--data", str(data), env=env)
         for report in expected["reports"]:
-            asked = report["as_of"] if report["as_of"] != "2025-06-30" else nights[0]
-            if asked != night:
-                continue
-            reports[report["agency"]["code"], report["year"], report["as_of"]] = json.loads(
-                _ok(
-                    "report",
-                    "--agency",
-                    report["agency"]["code"],
-                    "--year",
-                    str(report["year"]),
-                    "--as-of",
-                    asked,
-                    "--format",
-                    "json",
-                    env={**env, "EDUWH_AGENCIES_FILE": str(data / "agencies.yml")},
+            if report["covers"] and report["as_of"] == night:
+                asked[report["agency"]["code"], report["as_of"], night] = _ask(
+                    env, data, report, night
                 )
-            )
-    return {"expected": expected, "reports": reports}
+            if report["agency"]["code"] in ended and night == nights[1]:
+                asked[report["agency"]["code"], report["as_of"], night] = _ask(
+                    env, data, report, night
+                )
+    for report in expected["reports"]:
+        key = (report["agency"]["code"], report["as_of"], "after the last night")
+        asked[key] = _ask(env, data, report, report["as_of"])
+    return {"expected": expected, "asked": asked, "settings": warehouse_settings, "data": data}
 
 
-def _report(merged, expected_report) -> dict:
-    key = (expected_report["agency"]["code"], expected_report["year"], expected_report["as_of"])
-    if key not in merged["reports"]:  # the predecessor's, asked on the night after its end
-        key = next(k for k in merged["reports"] if k[:2] == key[:2])
-    return merged["reports"][key]
+def _asked(merged, want: dict) -> list[tuple[str, dict]]:
+    """Every asking of the report `want`: (when, the JSON)."""
+    code, as_of = want["agency"]["code"], want["as_of"]
+    return [(when, got) for (c, a, when), got in merged["asked"].items() if (c, a) == (code, as_of)]
 
 
 def _differences(got: dict, want: dict) -> dict:
@@ -79,24 +98,79 @@ def _differences(got: dict, want: dict) -> dict:
 
 
 def test_every_report_of_the_merger_equals_expected(merged):
-    """The successor's 2025 figures (its own dossiers and the predecessor's, each once),
-    the predecessor's own 2025 figures (asked after its end: up to its valid_to), and the
-    successor's 2026 figures (the dossiers carried over) equal expected.json."""
+    """The successor's 2025 figures (its own records and the predecessor's, each once:
+    dossiers, documents, and the merged Department's school year 2025-2026), the
+    predecessor's own 2025 figures (up to its valid_to, also when asked after it), the
+    successor's 2026 figures (the dossiers carried over) and the successor's report of
+    before the merger (its own records only, also when asked after the merger) equal
+    expected.json, on every asking."""
     for want in merged["expected"]["reports"]:
-        got = _report(merged, want)
-        assert got["agency"]["code"] == want["agency"]["code"]
-        assert _differences(got, want) == {}, (want["agency"]["code"], want["as_of"])
+        for when, got in _asked(merged, want):
+            assert got["agency"]["code"] == want["agency"]["code"]
+            assert _differences(got, want) == {}, (want["agency"]["code"], want["as_of"], when)
 
 
 def test_the_successor_names_its_predecessors_and_their_share(merged):
-    """covers: which predecessors until when; of_which: each one's dossier counts."""
+    """covers: which predecessors until when; of_which: each one's dossier and document
+    counts."""
     for want in merged["expected"]["reports"]:
-        got = _report(merged, want)
-        assert got.get("covers", []) == want["covers"], want["as_of"]
-        for code, share in (want.get("of_which") or {}).items():
+        for when, got in _asked(merged, want):
+            assert got.get("covers", []) == want["covers"], (want["as_of"], when)
             if not want["covers"]:
                 continue  # a report that covers no predecessor prints no share
-            counted = got["of_which"][code]["dossiers"]
-            assert {k: counted[k] for k in counted} == {k: share["dossiers"][k] for k in counted}, (
-                code
-            )
+            for code, share in want["of_which"].items():
+                for section in ("dossiers", "documents"):
+                    counted = got["of_which"][code][section]
+                    assert counted, (code, section)
+                    assert counted == {k: share[section][k] for k in counted}, (code, when)
+
+
+def test_the_reader_sees_no_personal_data_of_either_department(merged):
+    """Pupils' and staff's names, codes, identity numbers and birth dates of both
+    Departments' exports (read back from the xlsx files the data set holds) appear in no
+    table the read-only role can read (contracts/csdl_moet.md: personal data stays in
+    raw)."""
+    needles = _personal_values(merged["data"])
+    assert len(needles) > 100  # both Departments' pupils and staff
+    with warehouse.connect(merged["settings"], role="eduwh_reader") as conn:
+        tables = conn.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_schema not in ('pg_catalog', 'information_schema')"
+            " and has_table_privilege(current_user,"
+            " quote_ident(table_schema) || '.' || quote_ident(table_name), 'select')"
+        ).fetchall()
+        assert ("marts", "dim_school") in tables and ("marts", "fct_enrollment") in tables
+        for schema, table in tables:
+            text = " ".join(
+                r[0] for r in conn.execute(f'select t::text from "{schema}"."{table}" as t')
+            ).lower()
+            found = sorted(n for n in needles if n in text)[:5]
+            assert not found, f"{schema}.{table} shows personal data {found}"
+
+
+# contracts/csdl_moet.md: who a pupil or a staff member is (dates left out: a birth date
+# is also a calendar day, which marts may well show)
+PERSONAL_COLUMNS = ("họ tên", "mã học sinh", "mã cán bộ", "số định danh cá nhân", "email")
+
+
+def _personal_values(data) -> set[str]:
+    """The values of the personal columns of every pupil and staff export of the data
+    set (csdl.moet files; header found by name, as a reader of the contract would)."""
+    from python_calamine import CalamineWorkbook
+
+    values: set[str] = set()
+    for path in data.glob("*/csdl_moet/files/*.xlsx"):
+        if not path.name.startswith(("C1-HocSinh", "CSDL_GiaoVien")):
+            continue
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        for n, row in enumerate(rows):
+            names = [" ".join(unicodedata.normalize("NFC", str(c)).lower().split()) for c in row]
+            picked = [i for i, name in enumerate(names) if name in PERSONAL_COLUMNS]
+            if len(picked) >= 2:  # the header row
+                for body in rows[n + 1 :]:
+                    for i in picked:
+                        value = str(body[i]).strip().lower() if i < len(body) else ""
+                        if len(value) >= 8:  # a name, a code, a date; not a spacer
+                            values.add(unicodedata.normalize("NFC", value))
+                break
+    return values

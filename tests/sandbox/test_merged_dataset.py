@@ -47,7 +47,7 @@ def test_built_in_through_the_plugin(tmp_path):
     from eduwh_sandbox.plugin import generate_builtin
 
     expected = generate_builtin(tmp_path / "m", merged_dataset.NAME)
-    assert [r["agency"]["code"] for r in expected["reports"]] == [QN, KT, QN]
+    assert [r["agency"]["code"] for r in expected["reports"]] == [QN, KT, QN, QN]
     assert expected == json.loads((tmp_path / "m" / "expected.json").read_text("utf-8"))
     assert (tmp_path / "m" / "agencies.yml").exists()
 
@@ -211,7 +211,7 @@ def _carried_into(latest: dict[str, dict], first: date) -> set[str]:
 
 def test_successor_figures_are_own_plus_predecessor_once(merged):
     expected = json.loads((merged / "expected.json").read_text("utf-8"))
-    successor, kon_tum, next_year = expected["reports"]
+    successor, kon_tum, next_year, before = expected["reports"]
     known = {r["MaTTHC"] for r in ds.read_jsonl(merged / QN / "motcua" / "thutuc.jsonl")}
     qn = ds.read_jsonl(merged / QN / "motcua" / "hoso.jsonl")
     kt = ds.read_jsonl(merged / KT / "motcua" / "hoso.jsonl")
@@ -241,6 +241,85 @@ def test_successor_figures_are_own_plus_predecessor_once(merged):
     carried = _carried_into(universe, date(2026, 1, 1))
     assert carried and next_year["dossiers"]["carried_over"] == len(carried)
     assert next_year["as_of"] == merged_dataset.AS_OF_2026
+
+    # before the merger the successor's report is its own records only
+    own_then = _received(_latest(qn, known), date(2025, 1, 1), date(2025, 6, 30))
+    assert before["as_of"] == "2025-06-30" and before["covers"] == []
+    assert before["dossiers"]["received_new"] == len(own_then)
+
+
+def _documents_received(folder: Path, first: date, last: date) -> set[int]:
+    """Incoming, not secret, ngay_den in [first, last]: the latest version of each id."""
+    latest: dict[int, dict] = {}
+    for r in ds.read_jsonl(folder / "eoffice" / "vanban.jsonl"):
+        if r["id"] not in latest or r["cap_nhat_luc"] > latest[r["id"]]["cap_nhat_luc"]:
+            latest[r["id"]] = r
+    return {
+        i
+        for i, r in latest.items()
+        if r["loai"] == "den"
+        and r["do_mat"] == "thuong"
+        and r["ngay_den"]
+        and first <= date.fromisoformat(r["ngay_den"]) <= last
+    }
+
+
+def test_each_agency_has_its_own_eoffice_and_the_successor_counts_both(merged):
+    """Kon Tum's e-Office is read-only after 30 June (no document dated or changed later);
+    the successor's 2025 incoming documents are its own plus Kon Tum's to 30 June."""
+    kt_docs = ds.read_jsonl(merged / KT / "eoffice" / "vanban.jsonl")
+    assert kt_docs and all(r["cap_nhat_luc"] <= "2025-06-30T23:59:59+07:00" for r in kt_docs)
+    successor, kon_tum, _, before = json.loads((merged / "expected.json").read_text("utf-8"))[
+        "reports"
+    ]
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    own = _documents_received(merged / QN, *year)
+    of_kt = _documents_received(merged / KT, date(2025, 1, 1), date(2025, 6, 30))
+    assert own and of_kt
+    assert successor["documents"]["incoming"] == len(own) + len(of_kt)
+    assert kon_tum["documents"]["incoming"] == len(of_kt)
+    assert before["documents"]["incoming"] == len(
+        _documents_received(merged / QN, date(2025, 1, 1), date(2025, 6, 30))
+    )
+
+
+def _exports(folder: Path, school_year: str) -> list[dict]:
+    return [
+        e
+        for e in ds.read_jsonl(folder / "csdl_moet" / "manifest.jsonl")
+        if e["nam_hoc"] == school_year
+    ]
+
+
+def test_schools_before_the_merger_per_department_after_it_under_the_successor(merged):
+    """2024-2025: each Department's own exports, its own school codes, a district of its
+    province; 2025-2026: only the successor's folder, every school of both, codes kept,
+    district and district office empty, the commune a 2025 commune of the crosswalk."""
+    from python_calamine import CalamineWorkbook
+
+    def school_list(folder: Path, school_year: str) -> list[list]:
+        (entry,) = [e for e in _exports(folder, school_year) if e["loai"] == "truong"]
+        rows = CalamineWorkbook.from_path(str(folder / "csdl_moet" / entry["path"]))
+        rows = rows.get_sheet_by_index(0).to_python()
+        header = next(i for i, row in enumerate(rows) if "Mã trường" in map(str, row))
+        names = [str(c) for c in rows[header]]
+        body = [dict(zip(names, row, strict=False)) for row in rows[header + 1 :]]
+        return [r for r in body if str(r.get("Mã trường") or "").isdigit()]
+
+    before = {code: school_list(merged / code, "2024-2025") for code in (QN, KT)}
+    assert not _exports(merged / KT, "2025-2026")
+    assert {r["Mã trường"][:2] for r in before[KT]} == {"62"}
+    assert all(r["Quận/Huyện"] and r["Xã/Phường"] for rows in before.values() for r in rows)
+    after = school_list(merged / QN, "2025-2026")
+    codes = lambda rows: {r["Mã trường"] for r in rows}  # noqa: E731
+    assert codes(after) == codes(before[QN]) | codes(before[KT])
+    assert all(r["Quận/Huyện"] == "" and r["Phòng GD&ĐT quản lý"] == "" for r in after)
+    crosswalk = Path(merged_dataset.__file__).parents[2] / "dbt_project/seeds"
+    new_communes = {
+        line.split(",")[11]
+        for line in (crosswalk / "admin_units_crosswalk_2025.csv").read_text("utf-8").splitlines()
+    }
+    assert {r["Xã/Phường"] for r in after} <= new_communes
 
 
 def test_serve_prints_every_prefixs_url(merged):

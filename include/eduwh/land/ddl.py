@@ -182,9 +182,16 @@ create table if not exists meta.loaded_file (
     reason text,
     columns jsonb,
     rows_landed integer,
-    loaded_at timestamptz not null default now(),
-    unique (source, file, sha256)
+    loaded_at timestamptz not null default now()
 )"""
+# A file is landed once per agency and school year: the same name and bytes in another
+# school year (a staff list that did not change) or of another agency is another export.
+# (Warehouses from before kept one row per (source, file, sha256): that key goes.)
+_LOADED_FILE_KEY = (
+    "alter table meta.loaded_file drop constraint if exists loaded_file_source_file_sha256_key",
+    "create unique index if not exists loaded_file_once on meta.loaded_file"
+    " (source, coalesce(agency_code, ''), coalesce(school_year, ''), file, sha256)",
+)
 
 _LOCK_KEY = 0x6564_7577_6864_6C  # serialises concurrent first-time DDL
 
@@ -198,6 +205,7 @@ def statements() -> list[str]:
     return [
         *_META,
         _LOADED_FILE,
+        *_LOADED_FILE_KEY,
         *(raw_table(table) for table in (*MOTCUA_TABLES.values(), EOFFICE_VANBAN)),
         _EOFFICE_HEADER,
         *(_RAW_MOET.format(table=table) for table in MOET_TABLES.values()),

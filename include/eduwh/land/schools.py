@@ -1,9 +1,11 @@
 """Extract-load of the school sources into ``raw``: csdl.moet exports, SMAS / vnEdu deliveries.
 
 csdl.moet (:func:`extract_load_moet`): list the province's exports of a school year, and
-download and land only the files whose ``sha256`` is not in ``meta.loaded_file`` yet
-(one new version of one file = one batch). Rows go to ``raw.csdl_moet__{truong, lop,
-hoc_sinh, giao_vien}``, each row a record keyed by the header text as found in the file.
+download and land only the files whose (name, school year, ``sha256``) the agency has not
+in ``meta.loaded_file`` yet (one new version of one file = one batch; the same bytes
+exported again in a new school year are that year's export). Rows go to
+``raw.csdl_moet__{truong, lop, hoc_sinh, giao_vien}``, each row a record keyed by the
+header text as found in the file.
 
 SIS (:func:`load_sis`): scan the drop folder (``SIS_DROP_DIR``) for deliveries not landed
 yet (files never change after delivery; a correction is a new file), optionally only
@@ -42,6 +44,7 @@ from typing import Any
 import psycopg
 
 from eduwh import warehouse
+from eduwh.agency import register_of, registered
 from eduwh.config import Settings
 from eduwh.extract import csdl_moet, sis
 from eduwh.extract.tabular import BadFile, Table, canonical
@@ -85,11 +88,17 @@ class FileToLand:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def _landed(book: psycopg.Connection, source: str) -> set[tuple[str, str]]:
+def _landed(
+    book: psycopg.Connection, source: str, agency_code: str
+) -> set[tuple[str, str | None, str]]:
+    """(file, school year, sha256) of the agency's files of ``source`` landed or
+    quarantined (a warehouse from before the register names no agency: its one agency's)."""
     rows = book.execute(
-        "select file, sha256 from meta.loaded_file where source = %s", (source,)
+        "select file, school_year, sha256 from meta.loaded_file where source = %s"
+        " and (agency_code = %s or agency_code is null)",
+        (source, agency_code),
     ).fetchall()
-    return {(r[0], r[1]) for r in rows}
+    return {(file, year, sha) for file, year, sha in rows}
 
 
 def _land(
@@ -156,7 +165,7 @@ def _record_file(
         "insert into meta.loaded_file (source, entity, agency_code, file, school_code,"
         " school_year, term, changed_at, sha256, size_bytes, batch_id, status, reason,"
         " columns, rows_landed) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-        " %s, %s) on conflict (source, file, sha256) do nothing",
+        " %s, %s) on conflict do nothing",
         (
             item.source,
             item.entity,
@@ -208,11 +217,19 @@ def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------- csdl.moet
 def land_moet_night(settings: Settings, night) -> dict:
     """The moet_school_db DAG's task (eduwh.airflow.dags.source_dag): the exports of the
-    school year asked for, else of the night's as-of day."""
-    year = night.params.get("school_year") or school_year_of(night.as_of)
+    school year asked for, else of the night's as-of day — for a predecessor extracted
+    after its end, of its last day (its Department exported nothing later; its schools'
+    later years come under the successor's code, contracts/agencies.md)."""
+    year = night.params.get("school_year") or school_year_of(_agency_day(settings, night.as_of))
     summary = extract_load_moet(settings, school_year=year, run_id=night.run_id)
     summary.pop("loaded", None)  # the file names: counts are enough in XCom
     return summary
+
+
+def _agency_day(settings: Settings, day):
+    """``day``, or the agency's last day when the register ends it earlier."""
+    valid_to = registered(register_of(settings), settings.agency.code).valid_to
+    return min(day, valid_to) if valid_to is not None else day
 
 
 def land_sis_night(settings: Settings, night) -> dict:
@@ -256,10 +273,10 @@ def extract_load_moet(
         summary["abandoned"] = ledger.abandon_stale(book, source, agency.code)
         exports = csdl_moet.list_exports(client, department_code, school_year)
         exports.sort(key=lambda e: (csdl_moet.KINDS.index(e.loai), e.file))
-        landed = _landed(book, source)
+        landed = _landed(book, source, agency.code)
         for export in exports:
             summary["files_seen"] += 1
-            if (export.file, export.sha256) in landed:
+            if (export.file, export.nam_hoc, export.sha256) in landed:
                 summary["files_unchanged"] += 1
                 continue
             content = csdl_moet.download(client, export)
@@ -342,7 +359,7 @@ def load_sis(
         register_agency(book, agency, settings.source_instance)
         ledger.lock_source(book, source, agency.code)
         summary["abandoned"] = ledger.abandon_stale(book, source, agency.code)
-        landed_names = {file for file, _ in _landed(book, source)}
+        landed_names = {file for file, _, _ in _landed(book, source, agency.code)}
         owner = _school_owner(book, settings, agency.code)
         for delivery in deliveries:
             if until is not None and delivery.delivered_at >= until:
@@ -414,8 +431,6 @@ def _school_owner(
     of any year (the latest); a school no agency lists yet, and a file whose name says no
     school, belong to the agency that no other succeeds (after a merger: the successor).
     A folder of one agency is all that agency's (no lookup)."""
-    from eduwh.agency import register_of
-
     register = register_of(settings)
     sharing = [e for e in register if e.sources.get("sis") == settings.source_instance]
     if len(sharing) <= 1:

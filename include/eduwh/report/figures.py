@@ -123,9 +123,9 @@ MART_GRAIN = {
     "rpt_report_ratios": ("report_year", "as_of_date"),
 }
 # A merged Department's report (contracts/agencies.md): which predecessors it covers and
-# until when (`covers`), and each one's share of the dossier counts (`of_which`), from
-# rpt_dossier_figures_by_source. Only where the report covers a predecessor, so every
-# other report's JSON is what it was.
+# until when (`covers`), and each one's share of the dossier and document counts
+# (`of_which`), from rpt_dossier_figures_by_source and rpt_document_figures_by_source.
+# Only where the report covers a predecessor, so every other report's JSON is what it was.
 PREDECESSOR_SHARES = (
     "received",
     "received_new",
@@ -136,6 +136,15 @@ PREDECESSOR_SHARES = (
     "in_progress",
     "withdrawn",
     "stopped",
+)
+DOCUMENT_SHARES = (
+    "incoming",
+    "outgoing",
+    "secret_excluded",
+    "incoming_signed",
+    "outgoing_signed",
+    "via_axis",
+    "processed_on_time",
 )
 # Part `ratios` (beyond the contract's keys): the shares the report's text prints beside
 # their counts, computed in rpt_report_ratios (a dossier mart: null without the portal).
@@ -176,37 +185,54 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
         )
         figures["ratios"] = {key: _plain(ratios[key]) if ratios else None for key in RATIOS}
         if known:
-            figures.update(_predecessors(conn, settings.agency.code, year, as_of))
+            figures.update(_predecessors(conn, settings.agency.code, year, as_of, landed))
         figures["quality"] = _quality(conn)
     return figures
 
 
-def _predecessors(conn, agency: str, year: int, as_of: date) -> dict:
+def _predecessors(conn, agency: str, year: int, as_of: date, landed: set[str]) -> dict:
     """`covers` and `of_which` of a report that covers predecessors; {} otherwise."""
-    if not _exists(conn, "rpt_dossier_figures_by_source"):
+    rows = _shares(conn, "rpt_dossier_figures_by_source", "dossiers_", PREDECESSOR_SHARES,
+                   (agency, year, as_of))  # fmt: skip
+    if not rows:
         return {}
-    columns = ", ".join(f"dossiers_{key}" for key in PREDECESSOR_SHARES)
+    documents = {}
+    if "eoffice" in landed:
+        documents = _shares(conn, "rpt_document_figures_by_source", "documents_",
+                            DOCUMENT_SHARES, (agency, year, as_of))  # fmt: skip
+    return {
+        "covers": [
+            {"code": code, "name": name, "until": until.isoformat() if until else None}
+            for code, (name, until, _) in rows.items()
+        ],
+        "of_which": {
+            code: {"dossiers": counts}
+            | ({"documents": documents[code][2]} if code in documents else {})
+            for code, (_name, _until, counts) in rows.items()
+        },
+    }
+
+
+def _shares(conn, mart: str, prefix: str, keys: tuple[str, ...], report: tuple) -> dict:
+    """{predecessor code: (name, valid_to, {key: count})} of one report from a by-source
+    mart; {} when the mart is not built."""
+    if not _exists(conn, mart):
+        return {}
+    agency, year, as_of = report
+    columns = ", ".join(prefix + key for key in keys)
     rows = conn.execute(
         f"select source_agency_code, source_agency_name, source_valid_to, {columns}"
-        " from marts.rpt_dossier_figures_by_source where reporting_agency_code = %s"
+        f" from marts.{mart} where reporting_agency_code = %s"
         " and report_year = %s and as_of_date = %s and is_predecessor"
         # a predecessor that ended before the year is no part of this year's report's
-        # text (its dossiers still carried over are counted in the figures)
+        # text (its records still carried over are counted in the figures)
         " and source_valid_to >= make_date(%s, 1, 1)"
         " order by source_agency_code",
         (agency, year, as_of, year),
     ).fetchall()
-    if not rows:
-        return {}
     return {
-        "covers": [
-            {"code": code, "name": name, "until": until.isoformat() if until else None}
-            for code, name, until, *_ in rows
-        ],
-        "of_which": {
-            code: {"dossiers": dict(zip(PREDECESSOR_SHARES, map(_plain, counts), strict=True))}
-            for code, _name, _until, *counts in rows
-        },
+        code: (name, until, dict(zip(keys, map(_plain, counts), strict=True)))
+        for code, name, until, *counts in rows
     }
 
 

@@ -131,17 +131,23 @@ def _context(figures: dict) -> dict:
         "q": sections["quality"],
         "r": Figures(figures.get("ratios") or {}),  # the shares, from rpt_report_ratios
         # A merged Department's report: the predecessors it covers (code, name, until)
-        # and each one's dossier counts (figures.of_which); empty for any other report.
+        # and each one's dossier and document counts (figures.of_which); empty for any
+        # other report.
         "covers": [
-            {
-                **item,
-                "until": date.fromisoformat(item["until"]) if item.get("until") else None,
-                "d": Figures(
-                    ((figures.get("of_which") or {}).get(item["code"]) or {}).get("dossiers") or {}
-                ),
-            }
+            _covered(item, (figures.get("of_which") or {}).get(item["code"]) or {})
             for item in figures.get("covers") or []
-        ],
+        ],  # fmt: skip
+    }
+
+
+def _covered(item: dict, shares: dict) -> dict:
+    """One predecessor of the report: its name, last day, dossier (d) and document (doc)
+    shares; a share the figures do not give is empty (its sentence is left out)."""
+    return {
+        **item,
+        "until": date.fromisoformat(item["until"]) if item.get("until") else None,
+        "d": Figures(shares.get("dossiers") or {}),
+        "doc": Figures(shares.get("documents") or {}),
     }
 
 

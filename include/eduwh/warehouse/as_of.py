@@ -27,6 +27,7 @@ AS_OF_MARTS = (
     "rpt_dossier_chart_series",
     "rpt_document_chart_series",
     "rpt_dossier_figures_by_source",
+    "rpt_document_figures_by_source",
 )
 INDICATOR_MARTS = ("rpt_indicator_766_dossiers", "rpt_indicators_766")
 

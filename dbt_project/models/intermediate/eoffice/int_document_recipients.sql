@@ -9,6 +9,7 @@ with
 from_listing as (
 
     select
+        vanban.document_key,
         vanban.document_id,
         recipient.value ->> 'ma_dinh_danh' as organization_code,
         normalize(recipient.value ->> 'ten', nfc) as organization_name,
@@ -25,6 +26,7 @@ from_listing as (
 from_package as (
 
     select
+        header.document_key,
         header.document_id,
         recipient.value ->> 'organ_id' as organization_code,
         normalize(recipient.value ->> 'organ_name', nfc) as organization_name,
@@ -46,6 +48,7 @@ unioned as (
 )
 
 select
+    document_key,
     document_id,
     organization_code,
     min(organization_name) as organization_name,
@@ -54,4 +57,4 @@ select
     bool_or(found_in = 'package') as in_package
 from unioned
 where organization_code is not null and organization_code <> ''
-group by document_id, organization_code
+group by document_key, document_id, organization_code

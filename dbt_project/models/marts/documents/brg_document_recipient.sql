@@ -1,6 +1,7 @@
 {{ config(tags=['documents']) }}
 
 select
+    document_key,
     document_id,
     organization_code,
     recipient_order,

@@ -3,10 +3,14 @@
     secret ones included with only their direction, secrecy and dates (everything else
     null). `is_signed` comes from the package (authoritative), `listing_says_signed` from
     e-Office's own flag; they disagree in qa_document_signature_mismatch.
+
+    Grain: one document of one agency's e-Office (document_key = agency code and id:
+    every instance numbers its own documents, so two agencies' ids collide).
 -#}
 {{ config(tags=['documents']) }}
 
 select
+    vanban.document_key,
     vanban.document_id,
     vanban.agency_code,
     vanban.agency_code as source_agency_code,
@@ -45,4 +49,4 @@ select
     vanban.updated_at
 from {{ ref('stg_eoffice__vanban') }} as vanban
 left join {{ ref('stg_eoffice__edxml_header') }} as header
-    on vanban.document_id = header.document_id and not vanban.is_secret
+    on vanban.document_key = header.document_key and not vanban.is_secret

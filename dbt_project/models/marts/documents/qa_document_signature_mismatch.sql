@@ -5,6 +5,7 @@
 {{ config(tags=['documents']) }}
 
 select
+    document_key,
     document_id,
     direction,
     counted_date,

@@ -65,20 +65,7 @@ figures as (
     select
         agency_code,
         as_of_date,
-        count(*) filter (where not is_secret and direction = 'incoming') as incoming,
-        count(*) filter (where not is_secret and direction = 'outgoing') as outgoing,
-        count(*) filter (where is_secret) as secret_excluded,
-        count(*) filter (
-            where not is_secret and direction = 'incoming' and is_signed
-        ) as incoming_signed,
-        count(*) filter (
-            where not is_secret and direction = 'outgoing' and is_signed
-        ) as outgoing_signed,
-        count(*) filter (where not is_secret and is_via_axis) as via_axis,
-        count(*) filter (
-            where not is_secret and due_date is not null
-            and completed_date <= least(due_date, effective_as_of_date)
-        ) as processed_on_time
+        {{ document_counts() }}
     from documents
     group by agency_code, as_of_date
 

@@ -1,6 +1,7 @@
 {{ config(tags=['schools']) }}
--- The csdl.moet file versions that count: per (school year, file) the latest version
--- landed whole (a version refused by the quarantine leaves the previous one in force).
+-- The csdl.moet file versions that count: per (agency, school year, file) the latest
+-- version landed whole (a version refused by the quarantine leaves the previous one in
+-- force). File names are the same in every Department's exports (DanhSachTruong.xlsx).
 
 with
 
@@ -16,7 +17,7 @@ files as (
         lf.changed_at,
         lf.columns,
         row_number() over (
-            partition by lf.school_year, lf.file
+            partition by lf.agency_code, lf.school_year, lf.file
             order by lf.changed_at desc nulls last, lf.batch_id desc
         ) as version_rank
     from {{ source('schools_meta', 'loaded_file') }} as lf

@@ -5,7 +5,9 @@ with
 
 landed as (
 
-    select header.*
+    select
+        header.*,
+        batch.agency_code
     from {{ source('eoffice', 'edxml_header') }} as header
     inner join {{ source('meta', 'batch') }} as batch
         on header.batch_id = batch.batch_id
@@ -18,14 +20,16 @@ latest as (
     select
         *,
         row_number() over (
-            partition by document_id order by batch_id desc, record_no desc
+            partition by agency_code, document_id order by batch_id desc, record_no desc
         ) as read_rank
     from landed
 
 )
 
 select
+    agency_code || ':' || document_id as document_key,
     document_id,
+    agency_code,
     facts ->> 'namespace' as package_namespace,
     facts ->> 'root' as package_root,
     facts -> 'sender' ->> 'organ_id' as sender_code,

@@ -28,7 +28,8 @@ ranked as (
         *,
         (record ->> 'cap_nhat_luc')::timestamptz as updated_at,
         row_number() over (
-            partition by (record ->> 'id')::bigint
+            -- ids are numbers within one e-Office instance: each agency's own
+            partition by agency_code, (record ->> 'id')::bigint
             order by
                 (record ->> 'cap_nhat_luc')::timestamptz desc, batch_id desc,
                 record_no desc
@@ -48,6 +49,7 @@ latest as (
 )
 
 select
+    agency_code || ':' || (record ->> 'id') as document_key,
     (record ->> 'id')::bigint as document_id,
     agency_code,
     record ->> 'loai' as direction_code,
