@@ -12,7 +12,12 @@ reached as `getattr(os, "environ")`, is a failure naming file:line.
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
+
+import pytest
+
+from eduwh import config
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = ROOT / "include" / "eduwh" / "config.py"
@@ -138,3 +143,39 @@ settings.environ
 environ.get("x")
 """
     assert environment_accesses(clean) == []
+
+
+# -- config's own functions of the process environment --------------------------------
+def test_overlay_sets_unsets_and_restores_every_variable_it_touched(monkeypatch):
+    monkeypatch.setenv("EDUWH_TEST_KEPT", "before")
+    monkeypatch.setenv("EDUWH_TEST_UNSET", "there")
+    monkeypatch.delenv("EDUWH_TEST_NEW", raising=False)
+    monkeypatch.delenv("EDUWH_TEST_LATER", raising=False)
+    with config.overlay({"EDUWH_TEST_KEPT": "during", "EDUWH_TEST_UNSET": None}) as env:
+        env.update({"EDUWH_TEST_NEW": "added", "EDUWH_TEST_KEPT": "again"})
+        assert config.process_value("EDUWH_TEST_KEPT") == "again"
+        assert "EDUWH_TEST_UNSET" not in os.environ
+        assert config.process_values(["EDUWH_TEST_NEW", "EDUWH_TEST_UNSET"]) == {
+            "EDUWH_TEST_NEW": "added"
+        }
+        config.export({"EDUWH_TEST_LATER": "handed on"})  # not the overlay's to restore
+    assert os.environ["EDUWH_TEST_KEPT"] == "before"
+    assert os.environ["EDUWH_TEST_UNSET"] == "there"
+    assert "EDUWH_TEST_NEW" not in os.environ
+    assert os.environ["EDUWH_TEST_LATER"] == "handed on"
+
+
+def test_overlay_restores_after_an_error(monkeypatch):
+    monkeypatch.delenv("EDUWH_TEST_NEW", raising=False)
+    with pytest.raises(RuntimeError), config.overlay({"EDUWH_TEST_NEW": "x"}):
+        raise RuntimeError
+    assert "EDUWH_TEST_NEW" not in os.environ
+
+
+def test_child_environment_layers_on_this_process(monkeypatch):
+    monkeypatch.setenv("EDUWH_TEST_INHERITED", "mine")
+    env = config.child_environment({"A_LAYER": "1", "B_LAYER": "1"}, {"B_LAYER": "2"}, C="3")
+    assert env["EDUWH_TEST_INHERITED"] == "mine"
+    assert (env["A_LAYER"], env["B_LAYER"], env["C"]) == ("1", "2", "3")
+    assert config.process_value("A_LAYER") is None  # built, not applied
+    assert config.process_value("EDUWH_TEST_EMPTY_UNSET", "default") == "default"
