@@ -366,7 +366,11 @@ class RestClient:
         window: Window | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Iterator[Page]:
-        """Yield the pages of ``endpoint`` (for ``window``), re-reading on a changed total."""
+        """Yield the pages of ``endpoint`` (for ``window``), re-reading on a changed total.
+
+        The next page is already asked for while a page is worked on: a consumer that
+        calls this client itself inside the loop makes two calls at once (the e-Office
+        loader reads its packages after the loop)."""
         paging = endpoint.paging
         query: dict[str, Any] = {**endpoint.params, **(params or {})}
         if endpoint.window_params is not None:
