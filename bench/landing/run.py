@@ -132,6 +132,7 @@ def land(settings, pages_file: Path, run_id: str) -> tuple[dict, float, float | 
             window=WINDOW,
             batch_window=(WINDOW.start, WINDOW.end),
             run_id=run_id,
+            agency_code="bench",
             validate=lambda r: motcua.validate_hoso(r, procedures),
         )
         seconds = time.perf_counter() - t0
