@@ -27,6 +27,41 @@ def test_figures_equal_the_data_sets_expected_figures(main_job_run):
     assert figures["procedures"]["total"] == 41
 
 
+def test_the_2019_figures_are_unchanged_with_a_register_present(main_job_run, tmp_path):
+    """contracts/agencies.md: a report for a period before a merger, asked after it, is
+    unchanged by it. The 2019 report asked with a register where the Department is the
+    successor of a Department merged in 2025 (issue 14's case) gives the night's figures,
+    every section, and names no predecessor."""
+    env, figures, _ = main_job_run
+    code = figures["agency"]["code"]
+    register = tmp_path / "agencies.yml"
+    register.write_text(
+        f"""
+- code: {code}
+  name: {figures["agency"]["name"]}
+  valid_from: 2008-01-01
+  sources: {{motcua: MOTCUA}}
+- code: 000.31.62.H34
+  name: Sở Giáo dục và Đào tạo Kon Tum
+  valid_from: 2008-01-01
+  valid_to: 2025-06-30
+  successor: {code}
+  sources: {{motcua: MOTCUA_KT}}
+""",
+        "utf-8",
+    )
+    asked = _eduwh(
+        "report", "--agency", code, "--year", "2019", "--as-of", "2019-12-06", "--format", "json",
+        env={**env, "EDUWH_AGENCIES_FILE": str(register),
+             "MOTCUA_KT_BASE_URL": "http://127.0.0.1:9"},
+    )  # fmt: skip
+    assert asked.returncode == 0, asked.stderr[-3000:]
+    again = json.loads(asked.stdout)
+    for section in ("procedures", "dossiers", "documents", "schools", "manual"):
+        assert again[section] == figures[section], section
+    assert "covers" not in again and "of_which" not in again
+
+
 def test_every_key_of_the_contract_is_present(main_job_run):
     _, figures, expected = main_job_run
     for section in ("procedures", "dossiers", "documents", "schools", "manual", "quality"):

@@ -21,7 +21,7 @@ from datetime import date
 from eduwh import warehouse
 from eduwh.config import Settings
 from eduwh.report.document import states_766
-from eduwh.school_year import school_year_of
+from eduwh.report.figures import report_school_year
 
 READER = "eduwh_reader"
 # Labels of the marts' codes on the charts (presentation only).
@@ -94,7 +94,7 @@ def documents_by_channel(conn, agency: str, as_of: date) -> dict | None:
 
 def schools_by_software(conn, agency: str, as_of: date) -> dict | None:
     where = "agency_code = %s and school_year = %s"
-    params = (agency, school_year_of(as_of))
+    params = (agency, report_school_year(conn, agency, as_of))
     return _series(conn, "rpt_school_chart_series", "schools_by_software", where, params)
 
 

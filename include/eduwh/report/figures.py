@@ -330,7 +330,11 @@ def _row(conn, mart: str, columns: list[str], agency: str, year: int, as_of: dat
     """The contracted ``columns`` of the agency's row of ``mart`` at (year, as-of date)."""
     if not _exists(conn, mart):
         return None
-    key = {"report_year": year, "as_of_date": as_of, "school_year": school_year_of(as_of)}
+    key = {
+        "report_year": year,
+        "as_of_date": as_of,
+        "school_year": report_school_year(conn, agency, as_of),
+    }
     grain = MART_GRAIN[mart]
     where = " and ".join(f"{column} = %s" for column in ("agency_code", *grain))
     row = conn.execute(
@@ -338,6 +342,19 @@ def _row(conn, mart: str, columns: list[str], agency: str, year: int, as_of: dat
         (agency, *(key[column] for column in grain)),
     ).fetchone()
     return dict(zip(columns, row, strict=True)) if row else None
+
+
+def report_school_year(conn, agency: str, as_of: date) -> str:
+    """The school year of a report's schools section: that of the as-of date, or of the
+    agency's valid_to when asked later (contracts/agencies.md: a predecessor's report
+    covers up to its valid_to)."""
+    row = None
+    if _exists(conn, "dim_agency"):
+        row = conn.execute(
+            "select valid_to from marts.dim_agency where agency_code = %s and is_current",
+            (agency,),
+        ).fetchone()
+    return school_year_of(min(as_of, row[0]) if row and row[0] else as_of)
 
 
 def _quality(conn) -> dict:

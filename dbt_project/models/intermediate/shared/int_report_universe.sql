@@ -61,6 +61,7 @@ select
     members.reporting_agency_code,
     reporting.agency_name as reporting_agency_name,
     members.source_agency_code,
+    sources.agency_name as source_agency_name,
     members.depth > 0 as is_predecessor,
     as_of_dates.as_of_date,
     extract(year from as_of_dates.as_of_date)::int as report_year,
@@ -70,5 +71,7 @@ select
 from members
 inner join agencies as reporting
     on members.reporting_agency_code = reporting.agency_code
+inner join agencies as sources
+    on members.source_agency_code = sources.agency_code
 cross join as_of_dates
 where members.depth = 0 or as_of_dates.as_of_date > members.source_valid_to

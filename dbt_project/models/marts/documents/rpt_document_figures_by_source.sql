@@ -17,25 +17,9 @@
 
 with
 
-universe as (
-
-    select * from {{ ref('int_report_universe') }}
-
-),
-
 members as (
 
-    select
-        universe.reporting_agency_code,
-        universe.source_agency_code,
-        sources.agency_name as source_agency_name,
-        universe.is_predecessor,
-        universe.source_valid_to,
-        universe.report_year,
-        universe.as_of_date
-    from universe
-    inner join {{ ref('dim_agency') }} as sources
-        on universe.source_agency_code = sources.agency_code and sources.is_current
+    select * from {{ ref('int_report_universe') }}
 
 ),
 
@@ -53,7 +37,7 @@ documents as (
         universe.as_of_date,
         universe.effective_as_of_date
     from {{ ref('fct_document') }} as documents
-    inner join universe
+    inner join members as universe
         on
             documents.agency_code = universe.source_agency_code
             and documents.counted_date between

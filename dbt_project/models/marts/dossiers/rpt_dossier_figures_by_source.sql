@@ -16,25 +16,9 @@
 
 with
 
-universe as (
-
-    select * from {{ ref('int_report_universe') }}
-
-),
-
 members as (
 
-    select
-        universe.reporting_agency_code,
-        universe.source_agency_code,
-        sources.agency_name as source_agency_name,
-        universe.is_predecessor,
-        universe.source_valid_to,
-        universe.report_year,
-        universe.as_of_date
-    from universe
-    inner join {{ ref('dim_agency') }} as sources
-        on universe.source_agency_code = sources.agency_code and sources.is_current
+    select * from {{ ref('int_report_universe') }}
 
 ),
 
