@@ -40,7 +40,8 @@ from eduwh.extract.http import Page, Window  # noqa: E402
 from eduwh.extract.jsontext import split_page  # noqa: E402
 from eduwh.land import ddl  # noqa: E402
 from eduwh.land.copy import copy_text  # noqa: E402
-from eduwh.land.motcua import LOADER, _land  # noqa: E402
+from eduwh.land.motcua import _land  # noqa: E402
+from eduwh.land.nightly import LOADER  # noqa: E402
 
 PAGE = 500
 WINDOW = Window(

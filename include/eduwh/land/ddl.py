@@ -18,15 +18,18 @@ EOFFICE_HEADER = "raw.eoffice__edxml_header"
 MOET_TABLES = {kind: f"raw.csdl_moet__{kind}" for kind in csdl_moet.KINDS}
 SIS_TABLES = {vendor: f"raw.sis__{vendor}" for vendor in sis.VENDORS}
 
+# A landing table: the batch, the record's place in it, what the loader keeps of it
+# (``record jsonb not null`` as received; a school file's rows also their file), the window.
 _RAW = """
 create table if not exists {table} (
     batch_id bigint not null,
     record_no integer not null,
-    record jsonb not null,
+    {columns},
     window_start timestamptz,
     window_end timestamptz,
     loaded_at timestamptz not null default now()
 )"""
+_RECORD = ("record jsonb not null",)
 
 _META = [
     """
@@ -131,38 +134,10 @@ end $$""",
 ]
 
 # The tables of the school files carry the file (and a SIS delivery its stamp) per row.
-_RAW_MOET = """
-create table if not exists {table} (
-    batch_id bigint not null,
-    record_no integer not null,
-    file text not null,
-    record jsonb not null,
-    window_start timestamptz,
-    window_end timestamptz,
-    loaded_at timestamptz not null default now()
-)"""
-_RAW_SIS = """
-create table if not exists {table} (
-    batch_id bigint not null,
-    record_no integer not null,
-    file text not null,
-    delivered_at timestamptz not null,
-    record jsonb not null,
-    window_start timestamptz,
-    window_end timestamptz,
-    loaded_at timestamptz not null default now()
-)"""
+_MOET_COLUMNS = ("file text not null", *_RECORD)
+_SIS_COLUMNS = ("file text not null", "delivered_at timestamptz not null", *_RECORD)
 # The header facts of e-Office's edXML packages, one row per document package read.
-_EOFFICE_HEADER = f"""
-create table if not exists {EOFFICE_HEADER} (
-    batch_id bigint not null,
-    record_no integer not null,
-    document_id bigint not null,
-    facts jsonb not null,
-    window_start timestamptz,
-    window_end timestamptz,
-    loaded_at timestamptz not null default now()
-)"""
+_HEADER_COLUMNS = ("document_id bigint not null", "facts jsonb not null")
 # Which file versions landed (csdl.moet, SIS): the same bytes are never tried again.
 _LOADED_FILE = """
 create table if not exists meta.loaded_file (
@@ -196,9 +171,10 @@ _LOADED_FILE_KEY = (
 _LOCK_KEY = 0x6564_7577_6864_6C  # serialises concurrent first-time DDL
 
 
-def raw_table(table: str) -> str:
-    """The DDL of a landing table that keeps each record as received (jsonb)."""
-    return _RAW.format(table=table)
+def raw_table(table: str, columns: tuple[str, ...] = _RECORD) -> str:
+    """The DDL of a landing table: each record as received (jsonb), unless ``columns``
+    says what a row keeps between its place in the batch and the window."""
+    return _RAW.format(table=table, columns=",\n    ".join(columns))
 
 
 def statements() -> list[str]:
@@ -207,9 +183,9 @@ def statements() -> list[str]:
         _LOADED_FILE,
         *_LOADED_FILE_KEY,
         *(raw_table(table) for table in (*MOTCUA_TABLES.values(), EOFFICE_VANBAN)),
-        _EOFFICE_HEADER,
-        *(_RAW_MOET.format(table=table) for table in MOET_TABLES.values()),
-        *(_RAW_SIS.format(table=table) for table in SIS_TABLES.values()),
+        raw_table(EOFFICE_HEADER, _HEADER_COLUMNS),
+        *(raw_table(table, _MOET_COLUMNS) for table in MOET_TABLES.values()),
+        *(raw_table(table, _SIS_COLUMNS) for table in SIS_TABLES.values()),
     ]
 
 

@@ -25,24 +25,19 @@ import json
 import logging
 import uuid
 from datetime import datetime
-from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from eduwh import warehouse
 from eduwh.config import Settings
 from eduwh.extract import edxml, eoffice
 from eduwh.extract.http import RestClient, Window
-from eduwh.land import ddl, ledger, quarantine, watermark
+from eduwh.land import ddl, nightly, quarantine
 from eduwh.land.batch import Batch
-from eduwh.land.register import register_agency
 
 log = logging.getLogger(__name__)
 
-LOADER = "eduwh_loader"
 SOURCE = eoffice.SOURCE
-DEFAULT_EXTRACT_FROM = "2018-01-01T00:00:00+07:00"
 VANBAN = ddl.EOFFICE_VANBAN
 HEADER = ddl.EOFFICE_HEADER
 
@@ -53,15 +48,12 @@ def entity(kind: str) -> str:
 
 def extract_from(settings: Settings | None = None) -> datetime:
     """``EOFFICE_EXTRACT_FROM``: where documents start when there is no watermark yet."""
-    settings = settings or Settings.from_env()
-    value = settings.eoffice_extract_from or DEFAULT_EXTRACT_FROM
-    return eoffice.local(datetime.fromisoformat(value))
+    return nightly.first_start((settings or Settings.from_env()).eoffice_extract_from)
 
 
 def land_night(settings: Settings, night) -> dict:
     """The eoffice_documents DAG's task (eduwh.airflow.dags.source_dag)."""
-    full_refresh = bool(night.params.get("full_refresh"))
-    return extract_load(settings, night.end, full_refresh=full_refresh, run_id=night.run_id)
+    return nightly.land_window(extract_load, settings, night)
 
 
 def extract_load(
@@ -82,44 +74,16 @@ def extract_load(
     run_id = run_id or f"eoffice-{uuid.uuid4().hex[:12]}"
     options = eoffice.client_options()
     client = eoffice.make_client(base_url, client_id, client_secret)
-    summary: dict[str, Any] = {
-        "source": SOURCE,
-        "run_id": run_id,
-        "window_end": window_end.isoformat(),
-    }
-    with (
-        client,
-        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
-        warehouse.connect(settings, role=LOADER) as data,
-    ):
-        ddl.ensure_tables(book)
-        register_agency(book, agency, settings.source_instance)
-        ledger.lock_source(book, SOURCE, agency.code)
-        summary["abandoned"] = ledger.abandon_stale(book, SOURCE, agency.code)
-        if summary["abandoned"]:
-            log.warning(
-                "eoffice: batches %s were left running by an ended process: abandoned",
-                summary["abandoned"],
-            )
+    summary = nightly.window_summary(SOURCE, run_id, window_end)
+    with client, nightly.landing(settings, SOURCE) as (book, data, abandoned):
+        summary["abandoned"] = abandoned
         for kind in eoffice.KINDS:
             name = entity(kind)
-            high_water = watermark.get(book, SOURCE, name, agency.code)
-            if start is not None:
-                window_start = eoffice.local(start)
-            elif full_refresh or high_water is None:
-                window_start = extract_from(settings)
-            else:
-                window_start = high_water
+            window_start = nightly.start_of_window(
+                book, SOURCE, name, agency.code, start, full_refresh, lambda: extract_from(settings)
+            )
             if window_start >= window_end:
-                summary[name] = {
-                    "status": "up_to_date",
-                    "batch_id": None,
-                    "window_start": window_start.isoformat(),
-                    "window_end": window_end.isoformat(),
-                    "reported": 0,
-                    "landed": 0,
-                    "quarantined": 0,
-                }
+                summary[name] = nightly.up_to_date(window_start, window_end)
                 continue
             landed_before: set[int] = set()
             if not full_refresh:

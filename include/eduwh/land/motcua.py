@@ -25,33 +25,26 @@ from typing import Any
 
 import psycopg
 
-from eduwh import warehouse
 from eduwh.config import Settings
 from eduwh.extract import motcua
 from eduwh.extract.http import Endpoint, RestClient, Window
-from eduwh.land import ddl, ledger, watermark
+from eduwh.land import ddl, ledger, nightly
 from eduwh.land.batch import Batch
-from eduwh.land.register import register_agency
 
 log = logging.getLogger(__name__)
 
-LOADER = "eduwh_loader"
 SOURCE = motcua.SOURCE
-DEFAULT_EXTRACT_FROM = "2018-01-01T00:00:00+07:00"
 TABLES = ddl.MOTCUA_TABLES
 
 
 def extract_from(settings: Settings | None = None) -> datetime:
     """``MOTCUA_EXTRACT_FROM``: where dossiers start when there is no watermark yet."""
-    settings = settings or Settings.from_env()
-    value = settings.motcua_extract_from or DEFAULT_EXTRACT_FROM
-    return motcua.local(datetime.fromisoformat(value))
+    return nightly.first_start((settings or Settings.from_env()).motcua_extract_from)
 
 
 def land_night(settings: Settings, night) -> dict:
     """The motcua_dossiers DAG's task (eduwh.airflow.dags.source_dag)."""
-    full_refresh = bool(night.params.get("full_refresh"))
-    return extract_load(settings, night.end, full_refresh=full_refresh, run_id=night.run_id)
+    return nightly.land_window(extract_load, settings, night)
 
 
 def extract_load(
@@ -76,25 +69,9 @@ def extract_load(
     client = motcua.make_client(
         settings.motcua_base_url, settings.motcua_client_id, settings.motcua_client_secret
     )
-    summary: dict[str, Any] = {
-        "source": SOURCE,
-        "run_id": run_id,
-        "window_end": window_end.isoformat(),
-    }
-    with (
-        client,
-        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
-        warehouse.connect(settings, role=LOADER) as data,
-    ):
-        ddl.ensure_tables(book)
-        register_agency(book, agency, settings.source_instance)
-        ledger.lock_source(book, SOURCE, agency.code)
-        summary["abandoned"] = ledger.abandon_stale(book, SOURCE, agency.code)
-        if summary["abandoned"]:
-            log.warning(
-                "motcua: batches %s were left running by an ended process: abandoned",
-                summary["abandoned"],
-            )
+    summary = nightly.window_summary(SOURCE, run_id, window_end)
+    with client, nightly.landing(settings, SOURCE) as (book, data, abandoned):
+        summary["abandoned"] = abandoned
 
         # 1. catalogue
         endpoint = motcua.thutuc_endpoint(agency.code, options["page_size"])
@@ -139,25 +116,13 @@ def extract_load(
             summary["thutuc"]["procedures"] = len(procedures)
 
         # 2. dossiers
-        high_water = watermark.get(book, SOURCE, "hoso", agency.code)
-        if start is not None:
-            window_start = motcua.local(start)
-        elif full_refresh or high_water is None:
-            window_start = extract_from(settings)
-        else:
-            window_start = high_water
+        window_start = nightly.start_of_window(
+            book, SOURCE, "hoso", agency.code, start, full_refresh, lambda: extract_from(settings)
+        )
         if window_start > window_end and start is not None:
             raise ValueError(f"start {window_start} is after window_end {window_end}")
         if window_start >= window_end:
-            summary["hoso"] = {
-                "status": "up_to_date",
-                "batch_id": None,
-                "window_start": window_start.isoformat(),
-                "window_end": window_end.isoformat(),
-                "reported": 0,
-                "landed": 0,
-                "quarantined": 0,
-            }
+            summary["hoso"] = nightly.up_to_date(window_start, window_end)
         else:
             frozen = frozenset(procedures)
             summary["hoso"] = _land(

@@ -43,20 +43,17 @@ from typing import Any
 
 import psycopg
 
-from eduwh import warehouse
 from eduwh.agency import register_of, registered
 from eduwh.config import Settings
 from eduwh.extract import csdl_moet, sis
 from eduwh.extract.tabular import BadFile, Table, canonical
-from eduwh.land import ddl, ledger
+from eduwh.land import ddl, nightly
 from eduwh.land.batch import Batch
 from eduwh.land.copy import record_json
-from eduwh.land.register import register_agency
 from eduwh.school_year import school_year_of
 
 log = logging.getLogger(__name__)
 
-LOADER = "eduwh_loader"
 VN = timezone(timedelta(hours=7))
 MOET_TABLES = ddl.MOET_TABLES
 SIS_TABLES = ddl.SIS_TABLES
@@ -74,13 +71,13 @@ class FileToLand:
     table: str
     file: str
     agency_code: str
-    school_code: str | None
-    school_year: str | None
-    term: int | None
-    changed_at: datetime | None  # aware
     data: bytes
     read: Callable[[bytes], Table]
     key_column: str
+    school_code: str | None = None  # what the listing or the file's name says
+    school_year: str | None = None
+    term: int | None = None
+    changed_at: datetime | None = None  # aware
     delivered_at: datetime | None = None  # aware; SIS only
 
     @property
@@ -201,6 +198,13 @@ def _summary(source: str, run_id: str) -> dict[str, Any]:
     }
 
 
+def _is_new(summary: dict[str, Any], landed: bool) -> bool:
+    """A file seen is counted (unchanged when ``landed`` already): whether to land it."""
+    summary["files_seen"] += 1
+    summary["files_unchanged"] += int(landed)
+    return not landed
+
+
 def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
     if result["status"] == "loaded":
         summary["files_loaded"] += 1
@@ -212,6 +216,12 @@ def _count(summary: dict[str, Any], file: str, result: dict[str, Any]) -> None:
         reasons = Counter(summary["quarantined_by_reason"])
         reasons[result["reason"]] += 1
         summary["quarantined_by_reason"] = dict(reasons)
+
+
+def _logged(summary: dict[str, Any]) -> tuple:
+    """The counts a night's log line gives, in its order."""
+    keys = ("files_seen", "files_unchanged", "files_loaded", "rows_landed", "files_quarantined")
+    return (*(summary[key] for key in keys), summary["quarantined_by_reason"])
 
 
 # ---------------------------------------------------------------------------- csdl.moet
@@ -262,22 +272,13 @@ def extract_load_moet(
     summary = _summary(source, run_id)
     summary["school_year"] = school_year
     client = csdl_moet.make_client(base_url, api_key or "")
-    with (
-        client,
-        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
-        warehouse.connect(settings, role=LOADER) as data,
-    ):
-        ddl.ensure_tables(book)
-        register_agency(book, agency, settings.source_instance)
-        ledger.lock_source(book, source, agency.code)
-        summary["abandoned"] = ledger.abandon_stale(book, source, agency.code)
+    with client, nightly.landing(settings, source) as (book, data, abandoned):
+        summary["abandoned"] = abandoned
         exports = csdl_moet.list_exports(client, department_code, school_year)
         exports.sort(key=lambda e: (csdl_moet.KINDS.index(e.loai), e.file))
         landed = _landed(book, source, agency.code)
         for export in exports:
-            summary["files_seen"] += 1
-            if (export.file, export.nam_hoc, export.sha256) in landed:
-                summary["files_unchanged"] += 1
+            if not _is_new(summary, (export.file, export.nam_hoc, export.sha256) in landed):
                 continue
             content = csdl_moet.download(client, export)
             spec = csdl_moet.COLUMNS[export.loai]
@@ -289,7 +290,6 @@ def extract_load_moet(
                 agency_code=agency.code,
                 school_code=export.ma_truong,
                 school_year=export.nam_hoc,
-                term=None,
                 changed_at=_aware(export.cap_nhat_luc),
                 data=content,
                 read=lambda b, spec=spec, name=export.file: _read_moet(b, spec, name),
@@ -300,12 +300,7 @@ def extract_load_moet(
     log.info(
         "csdl_moet %s: %d files listed, %d unchanged, %d loaded (%d rows), %d quarantined %s",
         school_year,
-        summary["files_seen"],
-        summary["files_unchanged"],
-        summary["files_loaded"],
-        summary["rows_landed"],
-        summary["files_quarantined"],
-        summary["quarantined_by_reason"],
+        *_logged(summary),
     )
     return summary
 
@@ -351,14 +346,8 @@ def load_sis(
     source = sis.SOURCE
     summary = _summary(source, run_id)
     deliveries, strangers = sis.scan(drop_dir)
-    with (
-        warehouse.connect(settings, role=LOADER, autocommit=True) as book,
-        warehouse.connect(settings, role=LOADER) as data,
-    ):
-        ddl.ensure_tables(book)
-        register_agency(book, agency, settings.source_instance)
-        ledger.lock_source(book, source, agency.code)
-        summary["abandoned"] = ledger.abandon_stale(book, source, agency.code)
+    with nightly.landing(settings, source) as (book, data, abandoned):
+        summary["abandoned"] = abandoned
         landed_names = {file for file, _, _ in _landed(book, source, agency.code)}
         owner = _school_owner(book, settings, agency.code)
         for delivery in deliveries:
@@ -366,9 +355,7 @@ def load_sis(
                 continue
             if owner(delivery.ma_truong, delivery.nam_hoc) != agency.code:
                 continue  # another agency's school in a shared drop folder
-            summary["files_seen"] += 1
-            if delivery.file in landed_names:
-                summary["files_unchanged"] += 1
+            if not _is_new(summary, delivery.file in landed_names):
                 continue
             stamp = delivery.delivered_at.replace(tzinfo=VN)
             item = FileToLand(
@@ -389,9 +376,7 @@ def load_sis(
             _count(summary, delivery.file, _land(book, data, item, run_id))
         for path in strangers if owner(None, None) == agency.code else ():
             name = f"{path.parent.name}/{path.name}"
-            summary["files_seen"] += 1
-            if name in landed_names:
-                summary["files_unchanged"] += 1
+            if not _is_new(summary, name in landed_names):
                 continue
             item = FileToLand(
                 source=source,
@@ -399,10 +384,6 @@ def load_sis(
                 table=SIS_TABLES[path.parent.name],
                 file=name,
                 agency_code=agency.code,
-                school_code=None,
-                school_year=None,
-                term=None,
-                changed_at=None,
                 data=path.read_bytes(),
                 read=_bad_name,
                 key_column="MaHocSinh",
@@ -410,12 +391,7 @@ def load_sis(
             _count(summary, name, _land(book, data, item, run_id))
     log.info(
         "sis: %d files seen, %d already landed, %d loaded (%d rows), %d quarantined %s",
-        summary["files_seen"],
-        summary["files_unchanged"],
-        summary["files_loaded"],
-        summary["rows_landed"],
-        summary["files_quarantined"],
-        summary["quarantined_by_reason"],
+        *_logged(summary),
     )
     return summary
 
