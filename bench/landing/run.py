@@ -11,7 +11,8 @@ Three ways to land the same records into the same (own, embedded) server, in one
 
 Then the loader alone at each of MEMORY_SIZES, each in a fresh child process on the same
 server, for its peak memory (the child's peak RSS: landing memory should stay flat with
-the size). dlt's peak is the process's peak RSS (VmHWM) reset before it through
+the size; VmHWM of the child: getrusage's ru_maxrss there can be the parent's peak,
+inherited through the fork). dlt's peak is the process's peak RSS (VmHWM) reset before it through
 ``/proc/self/clear_refs``. Prints one JSON object last.
 
     uv run python bench/landing/run.py [ROWS] [MEMORY_SIZES]
@@ -191,9 +192,10 @@ def land_child(pages_file: Path, run_id: str) -> None:
     """The loader alone in this (fresh) process; the server is the parent's (same env)."""
     from eduwh.config import Settings
 
-    summary, seconds, _ = land(Settings.from_env(), pages_file, run_id)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(peak, 1), **summary}))
+    summary, seconds, peak = land(Settings.from_env(), pages_file, run_id)
+    if peak is None:  # no /proc: getrusage's peak (it may carry the parent's, from the fork)
+        peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": peak, **summary}))
 
 
 def land_in_child(pages_file: Path, run_id: str) -> dict:
