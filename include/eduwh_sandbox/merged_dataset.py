@@ -296,8 +296,9 @@ def _expected(out: Path, signed: dict[str, set[int]], schools) -> dict[str, Any]
         _report(QN, AS_OF, thutuc, universe, covers, {kt: of_kt}),
         _report(KT, until, kt_thutuc, read[kt], [], {}),
         _report(QN, AS_OF_2026, thutuc, universe, [], {kt: of_kt}),
-        # Quảng Ngãi before the merger: its own records only, whenever it is asked
-        _report(QN, until, thutuc, read[qn], [], {}),
+        # Quảng Ngãi before the merger: its own dossiers only, whenever it is asked (the
+        # later versions of Kon Tum's that its portal took over stay Kon Tum's)
+        _report(QN, until, thutuc, [r for r in read[qn] if r.get("MaHoSo") not in kt_keys], [], {}),
     ]
     sections = [
         (documents(AS_OF, (qn, kt)), school_figures(qn, ms.AFTER, AS_OF)),
