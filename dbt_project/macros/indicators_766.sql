@@ -3,22 +3,34 @@
 -#}
 
 {#-
-    The periods of the indicators as a query: for every as-of date asked for (macro
-    report_as_of_dates), every calendar month, quarter and year that starts on or before
-    it, from 1 January of the year before the as-of date's year (var
+    The periods of the indicators as a query, per report and member of its universe
+    (`universe`: int_report_universe, as a relation). For every reporting agency and
+    as-of date asked for: every calendar month, quarter and year that starts on or before
+    the report's effective as-of date (the as-of date, or the agency's valid_to when it
+    ended before), from 1 January of the year before the as-of date's year (var
     `indicators_766_years`, default 2: the as-of year and the one before it), each cut at
-    the as-of date. Columns: as_of_date, period_kind (month / quarter / year),
-    period_start, period_end_date (inclusive), period_label ('2025-07', '2025-Q3',
-    '2025'), period_start_at and period_end_at (local midnights, end exclusive).
+    the effective as-of date.
+    A predecessor's records belong to a period of its successor's only when the period
+    ends after the predecessor's valid_to (contracts/agencies.md, "Figures of a merged
+    agency"): the successor's 2025 and its 2025-Q3 count Kon Tum's dossiers, its months
+    before July 2025 stay what they were, its own. It is the rule of int_report_universe
+    (the annual report's period ends at its as-of date) applied to every period.
+    Columns: agency_code (the reporting agency), source_agency_code, is_predecessor,
+    as_of_date, period_kind (month / quarter / year), period_start, period_end_date
+    (inclusive), period_label ('2025-07', '2025-Q3', '2025'), period_start_at and
+    period_end_at (local midnights, end exclusive).
 -#}
-{% macro periods_766() -%}
+{% macro periods_766(universe) -%}
     {%- set tz = var('source_timezone') -%}
     {%- set years = var('indicators_766_years', 2) | int -%}
     select
+        periods.agency_code,
+        periods.source_agency_code,
+        periods.is_predecessor,
         periods.as_of_date,
         periods.period_kind,
         periods.period_start,
-        least(periods.natural_end, periods.as_of_date) as period_end_date,
+        periods.period_end_date,
         case periods.period_kind
             when 'month' then to_char(periods.period_start, 'YYYY-MM')
             when 'quarter'
@@ -27,15 +39,21 @@
             else to_char(periods.period_start, 'YYYY')
         end as period_label,
         periods.period_start::timestamp at time zone '{{ tz }}' as period_start_at,
-        (least(periods.natural_end, periods.as_of_date) + 1)::timestamp
-        at time zone '{{ tz }}' as period_end_at
+        (periods.period_end_date + 1)::timestamp at time zone '{{ tz }}' as period_end_at
     from (
         select
-            as_of_dates.as_of_date,
+            universe.reporting_agency_code as agency_code,
+            universe.source_agency_code,
+            universe.is_predecessor,
+            universe.source_valid_to,
+            universe.as_of_date,
             kinds.period_kind,
             starts.period_start::date as period_start,
-            (starts.period_start + kinds.step - interval '1 day')::date as natural_end
-        from ({{ report_as_of_dates() }}) as as_of_dates
+            least(
+                (starts.period_start + kinds.step - interval '1 day')::date,
+                universe.effective_as_of_date
+            ) as period_end_date
+        from {{ universe }} as universe
         cross join (
             values
             ('month', interval '1 month'),
@@ -43,12 +61,13 @@
             ('year', interval '1 year')
         ) as kinds (period_kind, step)
         cross join lateral generate_series(
-            date_trunc('year', as_of_dates.as_of_date::timestamp)
+            date_trunc('year', universe.as_of_date::timestamp)
             - interval '1 year' * ({{ years }} - 1),
-            as_of_dates.as_of_date::timestamp,
+            universe.effective_as_of_date::timestamp,
             kinds.step
         ) as starts (period_start)
     ) as periods
+    where not periods.is_predecessor or periods.period_end_date > periods.source_valid_to
 {%- endmacro %}
 
 
@@ -114,9 +133,10 @@
 {%- endmacro %}
 
 
-{#- Two rows of the same period and as-of date (a join condition). -#}
+{#- Two rows of the same report (reporting agency and as-of date) and period (a join condition). -#}
 {% macro same_period_766(left, right) -%}
-    {{ left }}.as_of_date = {{ right }}.as_of_date
+    {{ left }}.agency_code = {{ right }}.agency_code
+    and {{ left }}.as_of_date = {{ right }}.as_of_date
     and {{ left }}.period_kind = {{ right }}.period_kind
     and {{ left }}.period_start = {{ right }}.period_start
 {%- endmacro %}
@@ -131,13 +151,13 @@
 {#-
     The version of int_procedure_versions (as `versions`) in force at `moment` (a period's
     end_at, exclusive): the one valid just before it; with `of`, the version of that
-    row's procedure (agency_code, procedure_code). The first version of a procedure
-    stands for the time before the catalogue was first read, so a dossier of an early
-    period still finds its procedure.
+    row's procedure in the catalogue of the agency that holds the row (source_agency_code,
+    procedure_code). The first version of a procedure stands for the time before the
+    catalogue was first read, so a dossier of an early period still finds its procedure.
 -#}
 {% macro version_in_force_766(versions, moment, of=none) -%}
     {%- if of %}
-        {{ of }}.agency_code = {{ versions }}.agency_code
+        {{ of }}.source_agency_code = {{ versions }}.agency_code
         and {{ of }}.procedure_code = {{ versions }}.procedure_code
         and
     {%- endif %}

@@ -125,6 +125,45 @@ def test_the_successor_names_its_predecessors_and_their_share(merged):
                     assert counted == {k: share[section][k] for k in counted}, (code, when)
 
 
+def test_the_indicators_766_follow_the_merger(merged):
+    """Decision 766 per report (contracts/agencies.md, "Figures of a merged agency"): the
+    denominator of 3.3 is the dossiers received in the period (contracts/indicators_766.md),
+    the universe of expected.json's received_new. So the year's denominator in the report's
+    section indicators_766 equals received_new on every asking: the successor's 2025 with
+    its predecessor's dossiers, the predecessor's own up to its valid_to. And the
+    successor's months that end by the predecessor's valid_to hold its own dossiers only:
+    they add up to its report of before the merger, not to the merged year's."""
+    reports = merged["expected"]["reports"]
+    for want in reports:
+        for when, got in _asked(merged, want):
+            counted = got["indicators_766"]["3.3"]["denominator"]
+            assert counted == want["dossiers"]["received_new"], (want["as_of"], when)
+    merged_year = next(report for report in reports if report["covers"])
+    until = max(covered["until"] for covered in merged_year["covers"])
+    own_before = next(
+        report
+        for report in reports
+        if report["agency"] == merged_year["agency"]
+        and report["year"] == merged_year["year"]
+        and report["as_of"] <= until
+    )
+    with warehouse.connect(merged["settings"], role="eduwh_reader") as conn:
+        (months_before,) = conn.execute(
+            "select sum(denominator) from marts.rpt_indicators_766"
+            " where agency_code = %s and as_of_date = %s and indicator_id = '3.3'"
+            " and breakdown = 'all' and period_kind = 'month'"
+            " and period_start >= %s and period_end_date <= %s",
+            (
+                merged_year["agency"]["code"],
+                merged_year["as_of"],
+                f"{merged_year['year']}-01-01",
+                until,
+            ),
+        ).fetchone()
+    assert months_before == own_before["dossiers"]["received_new"]
+    assert months_before < merged_year["dossiers"]["received_new"]
+
+
 def test_the_reader_sees_no_personal_data_of_either_department(merged):
     """Pupils' and staff's names, codes, identity numbers and e-mails of both
     Departments' exports (read back from the xlsx files the data set holds) appear in no

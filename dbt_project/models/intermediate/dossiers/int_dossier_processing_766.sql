@@ -8,9 +8,11 @@
     2.2, contracts/indicators_766.md "2.1 in detail"); the Biểu 06 rule (calendar dates)
     stays in int_dossier_as_of.
 
-    One row per received dossier and period (macro periods_766) of the 2.1 universe:
-    finished in the period, or unfinished at the end of the period and received on or
-    before it.
+    One row per report (reporting agency `agency_code`, as-of date), period (macro
+    periods_766: a successor's periods after a merger hold its predecessors' dossiers) and
+    received dossier of the 2.1 universe: finished in the period, or unfinished at the
+    end of the period and received on or before it. `source_agency_code` is the agency
+    that received the dossier.
     - Finish: the first QuaTrinhXuLy step with status 9, else 10, else 8 / 3 / 7;
       NgayKetThucXuLy (with the dossier's status) when it has no step.
     - Supplement requests: a status-5 step (a run of them is one request) until the next
@@ -34,7 +36,7 @@ calendar as (
 
 periods as (
 
-    {{ periods_766() }}
+    {{ periods_766(ref('int_report_universe')) }}
 
 ),
 
@@ -42,7 +44,7 @@ dossiers as (
 
     select
         dossier_code,
-        agency_code,
+        agency_code as source_agency_code,
         procedure_code,
         status_code,
         received_at,
@@ -109,7 +111,7 @@ dossier_finishes as (
 
     select
         dossiers.dossier_code,
-        dossiers.agency_code,
+        dossiers.source_agency_code,
         dossiers.procedure_code,
         dossiers.received_at,
         dossiers.due_at,
@@ -172,6 +174,7 @@ dossier_periods as (
 
     select
         dossier_finishes.*,
+        periods.agency_code,
         {{ period_columns_766('periods') }},
         periods.period_start_at,
         periods.period_end_at,
@@ -184,7 +187,8 @@ dossier_periods as (
     from dossier_finishes
     inner join periods
         on
-            dossier_finishes.received_at < periods.period_end_at
+            dossier_finishes.source_agency_code = periods.source_agency_code
+            and dossier_finishes.received_at < periods.period_end_at
             and (
                 dossier_finishes.finish_at is null
                 or dossier_finishes.finish_at >= periods.period_start_at
@@ -196,6 +200,7 @@ waits as (
 
     select
         dossier_periods.dossier_code,
+        dossier_periods.agency_code,
         dossier_periods.as_of_date,
         dossier_periods.period_kind,
         dossier_periods.period_start,
@@ -215,6 +220,7 @@ waits as (
             and dossier_periods.stop_at > requests.request_at
     group by
         dossier_periods.dossier_code,
+        dossier_periods.agency_code,
         dossier_periods.as_of_date,
         dossier_periods.period_kind,
         dossier_periods.period_start
@@ -240,6 +246,7 @@ supplements as (
 
     select
         ends.dossier_code,
+        ends.agency_code,
         ends.as_of_date,
         ends.period_kind,
         ends.period_start,
@@ -250,7 +257,8 @@ supplements as (
         on
             ends.dossier_code = requests.dossier_code
             and ends.end_of_processing_at >= requests.request_end_at
-    group by ends.dossier_code, ends.as_of_date, ends.period_kind, ends.period_start
+    group by
+        ends.dossier_code, ends.agency_code, ends.as_of_date, ends.period_kind, ends.period_start
 
 ),
 
@@ -314,6 +322,7 @@ judged as (
 
 select
     agency_code,
+    source_agency_code,
     dossier_code,
     procedure_code,
     as_of_date,

@@ -3,15 +3,18 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['agency_code', 'as_of_date'],
-        on_schema_change='fail'
+        on_schema_change='append_new_columns'
     )
 }}
 {#-
     The dossiers behind the Decision 766 indicators (contracts/indicators_766.md,
-    "Output"): for 2.1, 3.3, 3.6, 4.1, 4.2, 4.3 and 4.4, one row per indicator, period,
-    as-of date and dossier of the indicator's denominator, saying whether it counts in
-    the numerator and why not. Keyed by MaHoSo: no applicant data. Incremental: a run
-    replaces the rows of the as-of dates it was asked for and keeps the others.
+    "Output"): for 2.1, 3.3, 3.6, 4.1, 4.2, 4.3 and 4.4, one row per reporting agency,
+    indicator, period, as-of date and dossier of the indicator's denominator, saying
+    whether it counts in the numerator and why not, and which agency received it
+    (source_agency_code: after a merger the successor's periods hold its predecessors'
+    dossiers, macro periods_766). Keyed by MaHoSo: no applicant data. Incremental: a run
+    replaces the rows of the as-of dates it was asked for and keeps the others; the
+    column source_agency_code came later and is appended to an older table.
 
     A condition on a procedure's property (YeuCauKetQuaGiay, CoPhiLePhi) applies when the
     procedure version in force at the end of the period says true; unknown (a version
@@ -29,7 +32,7 @@ agencies as (
 
 periods as (
 
-    {{ periods_766() }}
+    {{ periods_766(ref('int_report_universe')) }}
 
 ),
 
@@ -54,7 +57,7 @@ dossiers as (
 
     select
         dossier_code,
-        agency_code,
+        agency_code as source_agency_code,
         procedure_code,
         channel_code,
         received_at,
@@ -82,6 +85,7 @@ dossier_periods as (
 
     select
         dossiers.*,
+        periods.agency_code,
         {{ period_columns_766('periods') }},
         {{ in_period_766('dossiers.received_at') }} as is_received_in_period,
         {{ in_period_766('dossiers.started_at') }} as is_started_in_period,
@@ -90,8 +94,11 @@ dossier_periods as (
     from dossiers
     inner join periods
         on
-            {{ in_period_766('dossiers.received_at') }}
-            or {{ in_period_766('dossiers.started_at') }}
+            dossiers.source_agency_code = periods.source_agency_code
+            and (
+                {{ in_period_766('dossiers.received_at') }}
+                or {{ in_period_766('dossiers.started_at') }}
+            )
     left join procedure_versions
         on {{ version_in_force_766('procedure_versions', 'periods.period_end_at', of='dossiers') }}
 
@@ -126,6 +133,7 @@ unpivoted as (
 
     select
         judged.agency_code,
+        judged.source_agency_code,
         listed.indicator_id,
         {{ period_columns_766('judged') }},
         judged.dossier_code,
@@ -188,6 +196,7 @@ indicator_rows as (
 
     select
         agency_code,
+        source_agency_code,
         '2.1' as indicator_id,
         {{ period_columns_766() }},
         dossier_code,
@@ -205,6 +214,7 @@ indicator_rows as (
 
     select
         agency_code,
+        source_agency_code,
         indicator_id,
         {{ period_columns_766() }},
         dossier_code,
@@ -236,7 +246,8 @@ select
     indicator_rows.due_at::timestamptz as due_at,
     indicator_rows.end_of_processing_at::timestamptz as end_of_processing_at,
     indicator_rows.supplement_requests::int as supplement_requests,
-    round(indicator_rows.processing_working_days, 2)::numeric(9, 2) as processing_working_days
+    round(indicator_rows.processing_working_days, 2)::numeric(9, 2) as processing_working_days,
+    indicator_rows.source_agency_code
 from indicator_rows
 inner join agencies
     on indicator_rows.agency_code = agencies.agency_code

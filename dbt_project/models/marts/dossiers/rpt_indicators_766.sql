@@ -9,7 +9,10 @@
 {#-
     The service-quality indicators of Decision 766/QĐ-TTg (contracts/indicators_766.md):
     one row per reporting agency, period (every month, quarter and year of macro
-    periods_766, cut at the as-of date), as-of date, indicator and breakdown.
+    periods_766, cut at the as-of date), as-of date, indicator and breakdown. A
+    successor's periods after a merger count its predecessors' dossiers (macro
+    periods_766); 3.1 is the reporting agency's own catalogue: a predecessor's no longer
+    is in force at the end of those periods.
     - 2.1, 3.3, 3.6, 4.1-4.4: counted from rpt_indicator_766_dossiers (so the two marts
       always add up); 2.2 from int_dossier_processing_766; 3.1 from the catalogue
       version in force at the end of the period.
@@ -33,9 +36,12 @@ agencies as (
 
 ),
 
+-- the periods of each report (its own rows: a predecessor's rows of macro periods_766
+-- only say which of its dossiers the successor's period holds)
 periods as (
 
-    {{ periods_766() }}
+    select * from ({{ periods_766(ref('int_report_universe')) }}) as all_periods
+    where not is_predecessor
 
 ),
 
@@ -75,8 +81,9 @@ grid as (
         indicators.indicator_name,
         indicators.unit,
         indicators.threshold
-    from agencies
-    cross join periods
+    from periods
+    inner join agencies
+        on periods.agency_code = agencies.agency_code
     cross join indicators
 
 ),
@@ -101,15 +108,17 @@ processing as (
 catalogue as (
 
     select
+        periods.agency_code,
         periods.as_of_date,
         periods.period_kind,
         periods.period_start,
-        versions.agency_code,
         versions.online_service_effective,
         versions.is_full_online_eligible
     from {{ ref('int_procedure_versions') }} as versions
     inner join periods
-        on {{ version_in_force_766('versions', 'periods.period_end_at') }}
+        on
+            versions.agency_code = periods.agency_code
+            and {{ version_in_force_766('versions', 'periods.period_end_at') }}
 
 ),
 
