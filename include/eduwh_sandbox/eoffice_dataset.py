@@ -50,8 +50,9 @@ What a client must cope with (all deliberate):
 Signatures have the XML-DSig structure (SignedInfo with CanonicalizationMethod,
 SignatureMethod, Reference/DigestValue; SignatureValue; KeyInfo/X509Data with
 X509SubjectName and X509Certificate). Certificates are real DER X.509 certificates
-issued by a sandbox "CA phục vụ các cơ quan Nhà nước", with RSA keys derived from the
-seed (a deterministic prime search), so the whole data set is byte-for-byte repeatable.
+issued by a sandbox "CA phục vụ các cơ quan Nhà nước" with fixture RSA keys (PEM files
+in ``fixtures/``, written once by ``fixtures/make_signing_keys.py``), so the whole data set
+is byte-for-byte repeatable.
 DigestValue is the SHA-256 of the MessageHeader as written and SignatureValue a
 deterministic stand-in: the structure is real, the signature is not meant to verify.
 
@@ -70,6 +71,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -216,69 +218,18 @@ OWN_SIGNERS = (
 )
 
 
-# ------------------------------------------------------------- deterministic certificates
+# ------------------------------------------------------------------------- certificates
+
+FIXTURES = "fixtures"  # next to this module: the PEM keys of fixtures/make_signing_keys.py
 
 
-def _is_probable_prime(n: int, rng: random.Random) -> bool:
-    if n < 2:
-        return False
-    for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d, s = d // 2, s + 1
-    for _ in range(24):
-        a = rng.randrange(2, n - 2)
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+@functools.lru_cache(maxsize=8)
+def signing_key(name: str):
+    """A fixture RSA private key (``ca`` or ``signer-<n>``), read from its PEM file."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-
-_SMALL_PRIMES = [p for p in range(3, 2000) if all(p % q for q in range(2, int(p**0.5) + 1))]
-
-
-def _prime(rng: random.Random, bits: int, e: int = 65537) -> int:
-    while True:
-        n = rng.getrandbits(bits) | (3 << (bits - 2)) | 1
-        if any(n % p == 0 for p in _SMALL_PRIMES):
-            continue
-        if (n - 1) % e and _is_probable_prime(n, rng):
-            return n
-
-
-@functools.lru_cache(maxsize=64)
-def derived_rsa_key(label: str, bits: int = 2048):
-    """An RSA private key derived from ``label`` (same label, same key: repeatable)."""
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    rng = random.Random(f"eoffice-rsa:{label}")
-    e = 65537
-    while True:
-        p, q = _prime(rng, bits // 2), _prime(rng, bits // 2)
-        if p != q and (p * q).bit_length() == bits:
-            break
-    if p < q:
-        p, q = q, p
-    n, phi = p * q, (p - 1) * (q - 1)
-    d = pow(e, -1, phi)
-    numbers = rsa.RSAPrivateNumbers(
-        p=p,
-        q=q,
-        d=d,
-        dmp1=d % (p - 1),
-        dmq1=d % (q - 1),
-        iqmp=pow(q, -1, p),
-        public_numbers=rsa.RSAPublicNumbers(e, n),
-    )
-    return numbers.private_key()
+    pem = resources.files("eduwh_sandbox").joinpath(FIXTURES, f"{name}.key.pem").read_bytes()
+    return load_pem_private_key(pem, password=None)
 
 
 class Certificates:
@@ -286,8 +237,8 @@ class Certificates:
 
     def __init__(self, seed: int):
         self.seed = seed
-        self._ca_key = derived_rsa_key(f"{seed}:ca")
-        self._keys = [derived_rsa_key(f"{seed}:signer:{i}") for i in range(3)]
+        self._ca_key = signing_key("ca")
+        self._keys = [signing_key(f"signer-{i}") for i in range(3)]
         self._cache: dict[str, tuple[str, str]] = {}
         self.ca_name = self._name(
             "CA phục vụ các cơ quan Nhà nước", "Ban Cơ yếu Chính phủ", "Hà Nội"
