@@ -36,15 +36,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "include"))
 
-from eduwh_sandbox import eoffice_dataset as gen  # noqa: E402
+from eduwh_sandbox.eoffice_dataset.catalogue import AGENCY_BY_CODE, Agency  # noqa: E402
+from eduwh_sandbox.eoffice_dataset.certificates import Certificates  # noqa: E402
+from eduwh_sandbox.eoffice_dataset.packages import PackageSpec, write_package  # noqa: E402
 
 
 def spec(attachments, signed=True):
-    own = gen.Agency(
+    own = Agency(
         "000.23.34.H48", "Sở Giáo dục và Đào tạo Quảng Ngãi", "department", "SGDĐT", "Giám đốc"
     )
-    sender = gen.AGENCY_BY_CODE["000.00.00.G22"]
-    return gen.PackageSpec(
+    sender = AGENCY_BY_CODE["000.00.00.G22"]
+    return PackageSpec(
         sender=sender,
         recipients=[own],
         code_number="4567",
@@ -62,7 +64,7 @@ def spec(attachments, signed=True):
             ("000.23.34.H48", datetime(2019, 12, 2, 8, 1)),
         ],
         attachments=attachments,
-        cert=gen.Certificates(1).for_agency(sender),
+        cert=Certificates(1).for_agency(sender),
         content_seed="bench",
         signed=signed,
     )
@@ -131,7 +133,7 @@ def linearity(nested: int, wide: int) -> dict:
     from eduwh.extract.edxml import MalformedPackage, parse_package
 
     out = io.BytesIO()
-    gen.write_package(out, spec([("a.pdf", 1024)]), random.Random(3))
+    write_package(out, spec([("a.pdf", 1024)]), random.Random(3))
     base = out.getvalue()
     figures: dict = {}
     shapes = {
@@ -183,7 +185,7 @@ def main() -> None:
             p = folder / f"{i}.edxml"
             with open(p, "wb") as out:
                 n = rng.choice((1, 1, 1, 2, 3))
-                gen.write_package(
+                write_package(
                     out, spec([(f"a{j}.pdf", rng.randint(1024, 32 * 1024)) for j in range(n)]), rng
                 )
             paths.append(p)
@@ -197,7 +199,7 @@ def main() -> None:
         big, small = folder / "big.edxml", folder / "small.edxml"
         for path, mb in ((big, args.big_mb), (small, args.tree_mb)):
             with open(path, "wb") as out:
-                gen.write_package(out, spec([("big.pdf", mb * 2**20)]), random.Random(2))
+                write_package(out, spec([("big.pdf", mb * 2**20)]), random.Random(2))
         stream = child("stream", big)
         iterparse = child("iterparse", big)
         stream_small = child("stream", small)

@@ -40,7 +40,7 @@ Every section counts what a warehouse that landed every version knows (the night
 the last one), as ``count_figures`` does.
 
 e-Office (``eoffice/`` of each agency, its own instance): the 2019 generator's documents
-(``eoffice_dataset.build_documents``, another seed per agency; one document in
+(``eoffice_dataset.documents.build_documents``, another seed per agency; one document in
 ``DOC_SAMPLE`` kept so the set stays small), every date moved by ``SHIFT``. Both instances
 number their documents alike (ids are keys within one system only). Kon Tum's e-Office
 stops on 30 June 2025: its documents dated later are left out, and so are the versions
@@ -68,7 +68,7 @@ only. The successor's 2025 report (as of 2025-12-31) therefore gives school year
 2025-2026 of the whole merged Department.
 
 Counted from the files as written by the generators' own counters:
-``eoffice_dataset.count_documents`` per instance (the successor's 2025 documents = its
+``eoffice_dataset.figures.count_documents`` per instance (the successor's 2025 documents = its
 own + Kon Tum's, Kon Tum's to 30 June) and ``schools_dataset.expected_schools``.
 """
 
@@ -82,10 +82,13 @@ from typing import Any
 import yaml
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox import eoffice_dataset as eo
 from eduwh_sandbox import merged_schools as ms
 from eduwh_sandbox import motcua_dataset as m
 from eduwh_sandbox import schools_dataset as sd
+from eduwh_sandbox.eoffice_dataset.certificates import Certificates
+from eduwh_sandbox.eoffice_dataset.documents import VN_TZ, Doc, DocumentBuilder, build_documents
+from eduwh_sandbox.eoffice_dataset.figures import DOCUMENT_KEYS, count_documents
+from eduwh_sandbox.eoffice_dataset.packages import write_package
 
 NAME = "quang-ngai-2025-merged"
 SHIFT = timedelta(weeks=316)  # 2019-12-06 (Fri) -> 2025-12-26 (Fri)
@@ -98,7 +101,7 @@ KT = {"code": "000.31.62.H34", "name": "Sở Giáo dục và Đào tạo Kon Tum
 SEEDS = {QN["code"]: 2025, KT["code"]: 2062}
 DOC_SAMPLE = 6  # one e-Office document in 6 is kept
 SCHOOL_PREFIX = {QN["code"]: "54", KT["code"]: "62"}  # the 2019 generator's, Kon Tum's
-VN = eo.VN_TZ
+VN = VN_TZ
 REGISTER = [
     {
         **QN,
@@ -330,7 +333,7 @@ def _jsonable(value: Any) -> Any:
 
 
 # ------------------------------------------------------------------ e-Office
-def _shift_doc(doc: eo.Doc) -> None:
+def _shift_doc(doc: Doc) -> None:
     """Every date of a document and of its package moved by SHIFT."""
     for name in ("day", "promulgation", "due", "done"):
         if getattr(doc, name) is not None:
@@ -343,9 +346,9 @@ def _shift_doc(doc: eo.Doc) -> None:
         spec.hops = [(organ, t + SHIFT) for organ, t in spec.hops]
 
 
-def _documents(agency: dict[str, str]) -> list[eo.Doc]:
+def _documents(agency: dict[str, str]) -> list[Doc]:
     """The agency's documents, sampled and shifted; Kon Tum's cut at its end."""
-    built = eo.build_documents(SEEDS[agency["code"]], (agency["code"], agency["name"]))
+    built = build_documents(SEEDS[agency["code"]], (agency["code"], agency["name"]))
     docs = [d for d in built.docs if d.id % DOC_SAMPLE == 0]
     for doc in docs:
         _shift_doc(doc)
@@ -359,12 +362,12 @@ def _documents(agency: dict[str, str]) -> list[eo.Doc]:
 def _write_eoffice(folder: Path, agency: dict[str, str]) -> set[int]:
     """eoffice/vanban.jsonl and the packages; returns the ids of the signed packages."""
     docs = _documents(agency)
-    certs = eo.Certificates(SEEDS[agency["code"]])
+    certs = Certificates(SEEDS[agency["code"]])
     pkg_dir = folder / "eoffice" / "edxml"
     pkg_dir.mkdir(parents=True, exist_ok=True)
     records: list[dict[str, Any]] = []
     signed: set[int] = set()
-    writer = eo._Builder(SEEDS[agency["code"]], (agency["code"], agency["name"]), "compact", 0)
+    writer = DocumentBuilder(SEEDS[agency["code"]], (agency["code"], agency["name"]), "compact", 0)
     for doc in docs:
         records.extend(writer.records(doc))
         spec = doc.package
@@ -372,7 +375,7 @@ def _write_eoffice(folder: Path, agency: dict[str, str]) -> set[int]:
             continue
         spec.cert = certs.for_agency(spec.sender)
         with open(pkg_dir / f"{doc.id}.edxml", "wb") as out:
-            eo.write_package(out, spec, random.Random(f"eoffice-body:{spec.content_seed}"))
+            write_package(out, spec, random.Random(f"eoffice-body:{spec.content_seed}"))
         if spec.signed and not spec.flaw:
             signed.add(doc.id)
     records.sort(key=lambda r: (r["cap_nhat_luc"], r["id"]))
@@ -390,10 +393,10 @@ def _documents_figures(
 ) -> dict[str, Any]:
     """count_documents of each instance's file as written (at its own as-of date), summed,
     the percentages computed again; ``signed``: its signed packages by id."""
-    total: dict[str, int] = dict.fromkeys(eo.DOCUMENT_KEYS, 0)
+    total: dict[str, int] = dict.fromkeys(DOCUMENT_KEYS, 0)
     for code, folder in folders.items():
         versions = ds.read_jsonl(folder / "eoffice" / "vanban.jsonl")
-        counted = eo.count_documents(versions, signed[code], until[code])
+        counted = count_documents(versions, signed[code], until[code])
         for key in total:
             if not key.startswith("pct_"):
                 total[key] += counted[key]

@@ -10,17 +10,20 @@ from datetime import date, datetime
 import pytest
 
 from eduwh.extract.edxml import MalformedPackage, parse_file, parse_package
-from eduwh_sandbox import eoffice_dataset as gen
+from eduwh_sandbox.eoffice_dataset.catalogue import AGENCY_BY_CODE, Agency
+from eduwh_sandbox.eoffice_dataset.certificates import Certificates
+from eduwh_sandbox.eoffice_dataset.figures import QUARANTINE_REASONS
+from eduwh_sandbox.eoffice_dataset.packages import NS_GOVN, PackageSpec, write_package
 
 
-def _spec(**changes) -> gen.PackageSpec:
-    own = gen.Agency(
+def _spec(**changes) -> PackageSpec:
+    own = Agency(
         "000.23.34.H48", "Sở Giáo dục và Đào tạo Quảng Ngãi", "department", "SGDĐT", "Giám đốc"
     )
-    ministry = gen.AGENCY_BY_CODE["000.00.00.G22"]
+    ministry = AGENCY_BY_CODE["000.00.00.G22"]
     base = dict(
         sender=ministry,
-        recipients=[own, gen.AGENCY_BY_CODE["000.00.31.H48"]],
+        recipients=[own, AGENCY_BY_CODE["000.00.31.H48"]],
         code_number="4567",
         code_notation="BGDĐT-GDTrH",
         promulgation=date(2019, 12, 2),
@@ -37,16 +40,16 @@ def _spec(**changes) -> gen.PackageSpec:
             ("000.23.34.H48", datetime(2019, 12, 2, 8, 3, 0)),
         ],
         attachments=[("4567-CV.pdf", 12345), ("phu-luc-1.pdf", 1)],
-        cert=gen.Certificates(7).for_agency(ministry),
+        cert=Certificates(7).for_agency(ministry),
         content_seed="t",
     )
     base.update(changes)
-    return gen.PackageSpec(**base)
+    return PackageSpec(**base)
 
 
-def _bytes(spec: gen.PackageSpec) -> bytes:
+def _bytes(spec: PackageSpec) -> bytes:
     out = io.BytesIO()
-    gen.write_package(out, spec, random.Random(1))
+    write_package(out, spec, random.Random(1))
     return out.getvalue()
 
 
@@ -74,7 +77,7 @@ def test_header_facts():
 @pytest.mark.parametrize(
     "variant",
     [
-        {"namespace": gen.NS_GOVN},
+        {"namespace": NS_GOVN},
         {"root": "EdXMLEnvelope"},
         {"date_format": "%Y/%m/%d"},
         {"wrap": True},
@@ -88,7 +91,7 @@ def test_accepted_variants(variant):
     assert facts.signed is (variant != {"signed": False})
 
 
-@pytest.mark.parametrize(("flaw", "reason"), sorted(gen.QUARANTINE_REASONS.items()))
+@pytest.mark.parametrize(("flaw", "reason"), sorted(QUARANTINE_REASONS.items()))
 def test_malformed(flaw, reason):
     with pytest.raises(MalformedPackage) as caught:
         parse_package(io.BytesIO(_bytes(_spec(flaw=flaw))))
@@ -115,7 +118,7 @@ def test_memory_stays_flat_on_a_30_mb_attachment(tmp_path):
     size = 30 * 1024 * 1024
     path = tmp_path / "big.edxml"
     with open(path, "wb") as out:
-        gen.write_package(out, _spec(attachments=[("big.pdf", size)]), random.Random(2))
+        write_package(out, _spec(attachments=[("big.pdf", size)]), random.Random(2))
     assert path.stat().st_size > size
     tracemalloc.start()
     try:

@@ -6,13 +6,13 @@ import hashlib
 import importlib.util
 from pathlib import Path
 
-from eduwh_sandbox import eoffice_dataset as gen
+from eduwh_sandbox.eoffice_dataset.generator import generate_eoffice
 from tests.eoffice.conftest import META
 
 
 def test_generation_is_repeatable(eoffice_dataset, tmp_path):
     folder, result = eoffice_dataset
-    again = gen.generate_eoffice(tmp_path, META)
+    again = generate_eoffice(tmp_path, META)
     assert again == result
     for name in ("vanban.jsonl", "edxml/191101.edxml", "edxml/196929.edxml"):
         a = hashlib.sha256((folder / "eoffice" / name).read_bytes()).hexdigest()

@@ -17,7 +17,8 @@ import pytest
 
 from eduwh.cli import _parser
 from eduwh_sandbox import cli as sandbox_cli
-from eduwh_sandbox import eoffice_dataset, motcua_dataset, schools_dataset
+from eduwh_sandbox import motcua_dataset, schools_dataset
+from eduwh_sandbox.eoffice_dataset.documents import build_documents
 
 FILES = ("dataset.json", "expected.json", "motcua/thutuc.jsonl", "motcua/hoso.jsonl")
 
@@ -61,11 +62,11 @@ def test_eoffice_scale_2_has_about_twice_the_documents():
             counts[doc.loai] += 1
         return counts
 
-    one = eoffice_dataset.build_documents()
+    one = build_documents()
     assert [(d.id, d.subject) for d in one.docs] == [
-        (d.id, d.subject) for d in eoffice_dataset.build_documents(scale=1).docs
+        (d.id, d.subject) for d in build_documents(scale=1).docs
     ]
-    two = eoffice_dataset.build_documents(scale=2)
+    two = build_documents(scale=2)
     c1, c2 = documents(one), documents(two)
     for kind in c1:
         assert 1.9 <= c2[kind] / c1[kind] <= 2.1, (kind, c1, c2)
