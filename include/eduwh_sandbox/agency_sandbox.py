@@ -36,7 +36,7 @@ import yaml
 
 from eduwh_sandbox import dataset as ds
 from eduwh_sandbox.moet_server import FILES_PREFIX, ExportApi, MoetApp
-from eduwh_sandbox.motcua_dataset import parse_clock
+from eduwh_sandbox.motcua_dataset.timestamps import parse_clock
 from eduwh_sandbox.server import SandboxServer
 from eduwh_sandbox.web import Response, TokenStore, error, json_response
 

@@ -42,7 +42,7 @@ How ``count_indicators`` counts (an independent reading of contracts/indicators_
 it imports nothing from ``eduwh.extract``, ``eduwh.land`` or ``eduwh.report``):
 
 - Records: invalid dossier versions are dropped (the four quarantine reasons of
-  ``motcua_dataset._validate``); each dossier is its latest remaining version with
+  ``motcua_dataset.figures._validate``); each dossier is its latest remaining version with
   ``NgayCapNhat`` at or before the clock (the end of the as-of day).
 - Period: a calendar month (or year) by local date, cut at the as-of date; ``cut`` is
   23:59:59 of the period's last day. The catalogue of a period is, for each ``MaTTHC``
@@ -122,10 +122,27 @@ from typing import Any
 import holidays
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox import motcua_dataset as m
+from eduwh_sandbox.motcua_dataset import catalogue as motcua_catalogue
+from eduwh_sandbox.motcua_dataset import timestamps as motcua_timestamps
+from eduwh_sandbox.motcua_dataset.applicants import (
+    STAFF,
+    Applicant,
+    dossier_summary,
+    random_applicant,
+)
+from eduwh_sandbox.motcua_dataset.catalogue import (
+    BCCI_OCTOBER,
+    DECISION,
+    FIELDS,
+    SEASONS,
+    UNITS,
+    Procedure,
+    procedure_state,
+)
+from eduwh_sandbox.motcua_dataset.figures import STATUS_GROUP, count_figures
 
 NAME = "quang-ngai-2025"
-AGENCY_CODE = m.META["agency"]["code"]
+AGENCY_CODE = motcua_catalogue.META["agency"]["code"]
 YEAR = 2025
 AS_OF = date(2025, 12, 31)
 CLOCK = datetime(2025, 12, 31, 23, 59, 59)
@@ -134,15 +151,15 @@ NEW_FIELDS_FROM = date(2022, 7, 1)  # dossiers received from then on carry the n
 
 META = {
     "name": NAME,
-    "agency": dict(m.META["agency"]),
-    "department_code": m.META["department_code"],
+    "agency": dict(motcua_catalogue.META["agency"]),
+    "department_code": motcua_catalogue.META["department_code"],
     "year": YEAR,
     "as_of": AS_OF.isoformat(),
     "school_year": "2025-2026",
 }
 
-TS_FORMAT = m.TS_FORMAT
-LEGACY_FORMAT = m.LEGACY_FORMAT
+TS_FORMAT = motcua_timestamps.TS_FORMAT
+LEGACY_FORMAT = motcua_timestamps.LEGACY_FORMAT
 INDICATORS = ("2.1", "2.2", "3.1", "3.3", "3.6", "4.1", "4.2", "4.3", "4.4")
 THRESHOLDS: dict[str, int | None] = {
     "2.1": None,
@@ -292,8 +309,11 @@ FEE_NAMES = {
 }
 DVC = {"t": "toan_trinh", "m": "mot_phan", "-": ""}
 LEVEL_OF = {"toan_trinh": 4, "mot_phan": 3}
-NAME_2019 = {p.code: m._procedure_state(p.code, datetime(2021, 1, 1))["name"] for p in m.PROCEDURES}
-PROCEDURES = {p.code: p for p in m.PROCEDURES}
+NAME_2019 = {
+    p.code: procedure_state(p.code, datetime(2021, 1, 1))["name"]
+    for p in motcua_catalogue.PROCEDURES
+}
+PROCEDURES = {p.code: p for p in motcua_catalogue.PROCEDURES}
 if set(SERVICES) | set(LEGACY) != set(PROCEDURES):  # pragma: no cover - a table error
     raise AssertionError("SERVICES and LEGACY must cover the 2019 catalogue")
 
@@ -301,23 +321,23 @@ if set(SERVICES) | set(LEGACY) != set(PROCEDURES):  # pragma: no cover - a table
 def _base_level(code: str) -> int:
     if code in LEGACY:
         return LEGACY[code]
-    return m._procedure_state(code, datetime(2021, 1, 1))["level"]
+    return procedure_state(code, datetime(2021, 1, 1))["level"]
 
 
 def catalogue_versions() -> list[dict[str, Any]]:
     """Every version of every procedure, ordered by NgayCapNhat then MaTTHC."""
     rows: list[dict[str, Any]] = []
-    for i, p in enumerate(m.PROCEDURES):
+    for i, p in enumerate(motcua_catalogue.PROCEDURES):
         rows.append(
             {
                 "MaTTHC": p.code,
                 "TenTTHC": NAME_2019[p.code],
                 "MaLinhVuc": p.field,
-                "TenLinhVuc": m.FIELDS[p.field],
+                "TenLinhVuc": FIELDS[p.field],
                 "MucDo": _base_level(p.code),
-                "CoBCCI": p.bcci or p.code == m.BCCI_OCTOBER[0],
+                "CoBCCI": p.bcci or p.code == BCCI_OCTOBER[0],
                 "CoQuanThucHien": AGENCY_CODE,
-                "QuyetDinhCongBo": m.DECISION,
+                "QuyetDinhCongBo": DECISION,
                 "NgayCapNhat": (INITIAL + timedelta(minutes=3 * i)).strftime(TS_FORMAT),
             }
         )
@@ -407,7 +427,7 @@ class Event:
 @dataclass
 class Dossier:
     code: str
-    proc: m.Procedure
+    proc: Procedure
     channel: str
     events: list[Event]
     due: datetime | None
@@ -416,7 +436,7 @@ class Dossier:
     legacy: bool = False
     null_empty: bool = False
     nfd_version: int | None = None
-    applicant: m.Applicant | None = None
+    applicant: Applicant | None = None
     summary: str = ""
     return_by_bcci: bool = False
 
@@ -425,7 +445,7 @@ class _Builder:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.dossiers: list[Dossier] = []
-        self.people: list[m.Applicant] = []
+        self.people: list[Applicant] = []
         self.per_day: Counter[str] = Counter()
 
     # -- time
@@ -450,24 +470,24 @@ class _Builder:
         self.per_day[key] += 1
         return f"{AGENCY_CODE}-{key}-{self.per_day[key]:04d}"
 
-    def applicant(self) -> m.Applicant:
+    def applicant(self) -> Applicant:
         if self.people and self.rng.random() < 0.08:
             return self.rng.choice(self.people)
-        a = m._applicant(self.rng)
+        a = random_applicant(self.rng)
         self.people.append(a)
         return a
 
-    def pick_proc(self) -> m.Procedure:
-        pool = [p for p in m.PROCEDURES if p.weight > 0]
+    def pick_proc(self) -> Procedure:
+        pool = [p for p in motcua_catalogue.PROCEDURES if p.weight > 0]
         return self.rng.choices(pool, weights=[p.weight for p in pool])[0]
 
-    def pick_day(self, p: m.Procedure, year: int) -> date:
-        month = self.rng.choices(range(1, 13), weights=m.SEASONS[p.season])[0]
+    def pick_day(self, p: Procedure, year: int) -> date:
+        month = self.rng.choices(range(1, 13), weights=SEASONS[p.season])[0]
         first = date(year, month, 1)
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         return self.rng.choice(working_days_in(first, last))
 
-    def due_of(self, r: datetime, p: m.Procedure) -> datetime:
+    def due_of(self, r: datetime, p: Procedure) -> datetime:
         unit = SERVICES[p.code].unit if p.code in SERVICES else "ngay_lam_viec"
         day = (
             r.date() + timedelta(days=p.days)
@@ -477,7 +497,7 @@ class _Builder:
         return datetime.combine(day, self.rng.choice(DUE_TIMES))
 
     # -- one dossier
-    def dossier(self, p: m.Procedure, day: date, kind: str = "normal") -> Dossier:
+    def dossier(self, p: Procedure, day: date, kind: str = "normal") -> Dossier:
         rng = self.rng
         year = day.year
         received = self.at(day)
@@ -485,7 +505,7 @@ class _Builder:
         channel = "1"
         if service and rng.random() < ONLINE_SHARE[year] + (0.1 if service == "toan_trinh" else 0):
             channel = "2"
-        elif (p.bcci or p.code == m.BCCI_OCTOBER[0]) and rng.random() < 0.35 - 0.05 * (year - 2022):
+        elif (p.bcci or p.code == BCCI_OCTOBER[0]) and rng.random() < 0.35 - 0.05 * (year - 2022):
             channel = "3"
         events: list[Event] = []
         submitted = received
@@ -511,13 +531,13 @@ class _Builder:
         d.legacy = year == 2022 and rng.random() < 0.04
         d.null_empty = rng.random() < 0.15
         d.applicant = self.applicant()
-        d.summary = m._summary(p, rng)
+        d.summary = dossier_summary(p, rng)
         d.return_by_bcci = channel == "3" and rng.random() < 0.3
         self.lifecycle(d, kind)
         self.dossiers.append(d)
         return d
 
-    def new_fields(self, p: m.Procedure, channel: str, year: int) -> dict[str, Any]:
+    def new_fields(self, p: Procedure, channel: str, year: int) -> dict[str, Any]:
         rng = self.rng
         svc = SERVICES.get(p.code)
         online = channel == "2"
@@ -571,7 +591,7 @@ class _Builder:
         rng = self.rng
         ev = d.events
         received = ev[-1].at
-        unit = m.UNITS[d.proc.unit]
+        unit = UNITS[d.proc.unit]
         t = self.later(received, 0, 1)
         ev.append(Event(t, "4", {}, f"Chuyển {unit} xử lý"))
         n_supp = 0
@@ -669,7 +689,11 @@ class _Builder:
 
     def planted(self) -> None:
         """Cases every indicator must meet, whatever the draw."""
-        busy = [m.PROCEDURES[0], m.PROCEDURES[6], m.PROCEDURES[8]]  # 1.004889, 1.001088, 1.004845
+        busy = [
+            motcua_catalogue.PROCEDURES[0],
+            motcua_catalogue.PROCEDURES[6],
+            motcua_catalogue.PROCEDURES[8],
+        ]  # 1.004889, 1.001088, 1.004845
         for month in range(1, 13):
             days = working_days_in(date(2025, month, 1), date(2025, month, 28))
             for kind in ("twice", "supplement", "same_day_after", "no_due"):
@@ -687,7 +711,9 @@ class _Builder:
     def not_received(self) -> None:
         rng = self.rng
         online = [
-            p for p in m.PROCEDURES if SERVICES.get(p.code) and SERVICES[p.code].history[0] != "-"
+            p
+            for p in motcua_catalogue.PROCEDURES
+            if SERVICES.get(p.code) and SERVICES[p.code].history[0] != "-"
         ]
         for i in range(12):
             year = 2022 + i % 4
@@ -700,7 +726,7 @@ class _Builder:
             extra = self.new_fields(p, "2", year) if sub.date() >= NEW_FIELDS_FROM else None
             d = Dossier(self.code_for(sub.date()), p, "2", events, None, extra)
             d.applicant = self.applicant()
-            d.summary = m._summary(p, rng)
+            d.summary = dossier_summary(p, rng)
             self.dossiers.append(d)
         # Submitted online on 2025-12-31, not received by the clock.
         p = rng.choice(online)
@@ -714,7 +740,7 @@ class _Builder:
             self.new_fields(p, "2", 2025),
         )
         d.applicant = self.applicant()
-        d.summary = m._summary(p, rng)
+        d.summary = dossier_summary(p, rng)
         self.dossiers.append(d)
 
     def finish(self) -> None:
@@ -746,7 +772,7 @@ class _Builder:
             "MaTTHC": p.code,
             "TenTTHC": name_at(p.code, first),
             "MaLinhVuc": p.field,
-            "TenLinhVuc": m.FIELDS[p.field],
+            "TenLinhVuc": FIELDS[p.field],
             "KenhThucHien": d.channel,
             "HinhThuc": "1" if d.return_by_bcci else "0",
             "LoaiDoiTuong": p.kind,
@@ -759,7 +785,7 @@ class _Builder:
             "NgayKetThucXuLy": empty,
             "NgayTra": empty,
             "TrangThaiHoSo": None,
-            "DonViXuLy": m.UNITS[p.unit],
+            "DonViXuLy": UNITS[p.unit],
             "NgayCapNhat": None,
         }
         if d.extra is not None:
@@ -778,7 +804,7 @@ class _Builder:
                     {
                         "TrangThai": ev.status,
                         "ThoiDiem": ts(ev.at),
-                        "NguoiXuLy": rng.choice(m.STAFF),
+                        "NguoiXuLy": rng.choice(STAFF),
                         "NoiDung": ev.note,
                     }
                 )
@@ -808,7 +834,7 @@ class _Builder:
             ],
         }
         rows, counts = [], {}
-        busy = [p for p in m.PROCEDURES if p.weight >= 50]
+        busy = [p for p in motcua_catalogue.PROCEDURES if p.weight >= 50]
         for n, (kind, variants) in enumerate(kinds.items()):
             counts[kind] = len(variants)
             for j, v in enumerate(variants):
@@ -823,7 +849,7 @@ class _Builder:
                     if k == "_drop":
                         del rec["MaHoSo"]
                     elif k == "_due_days":
-                        received = m.parse_ts(rec["NgayTiepNhan"])
+                        received = motcua_timestamps.parse_ts(rec["NgayTiepNhan"])
                         assert received is not None
                         due = datetime.combine(received.date() + timedelta(days=value), time(17))
                         rec["NgayHenTra"] = due.strftime(
@@ -847,7 +873,7 @@ def build_records(
     hoso = [rec for d in b.dossiers for rec in b.records(d)]
     bad, quarantine = b.invalid()
     hoso += bad
-    hoso.sort(key=lambda r: (m.parse_ts(r["NgayCapNhat"]), r.get("MaHoSo") or ""))
+    hoso.sort(key=lambda r: (motcua_timestamps.parse_ts(r["NgayCapNhat"]), r.get("MaHoSo") or ""))
     keys = [(r.get("MaHoSo"), r["NgayCapNhat"]) for r in hoso if r.get("MaHoSo")]
     if len(set(keys)) != len(keys):
         raise AssertionError("(MaHoSo, NgayCapNhat) is not unique")
@@ -1092,7 +1118,7 @@ def count_indicators(
     c: Counter[str] = Counter()
     for rec in dossiers.values():
         received = parse_ts(rec.get("NgayTiepNhan"))
-        if received is None or m.STATUS_GROUP.get(str(rec.get("TrangThaiHoSo"))) in (
+        if received is None or STATUS_GROUP.get(str(rec.get("TrangThaiHoSo"))) in (
             None,
             "not_received",
         ):
@@ -1219,7 +1245,7 @@ def generate(out_dir: Path, seed: int = 2025) -> dict[str, Any]:
     # Count from the files as written (what a client reads).
     thutuc_read = ds.read_jsonl(out_dir / "motcua" / "thutuc.jsonl")
     hoso_read = ds.read_jsonl(out_dir / "motcua" / "hoso.jsonl")
-    figures = m.count_figures(thutuc_read, hoso_read, AS_OF, known_at=CLOCK)
+    figures = count_figures(thutuc_read, hoso_read, AS_OF, known_at=CLOCK)
     if figures["quarantine"]["motcua_hoso"] != planted:
         raise AssertionError(f"quarantine count {figures['quarantine']} != planted {planted}")
     expected = ds.empty_expected(META)

@@ -7,7 +7,7 @@ The several-agencies layout of contracts/sandbox_dataset.md::
     DIR/000.31.62.H34/             Kon Tum: dataset.json, motcua/ (its own portal, MOTCUA_KT)
     DIR/expected.json              the figures below
 
-Records: each portal's dossiers are the 2019 generator's (``motcua_dataset.build_records``,
+Records: each portal's dossiers are the 2019 generator's (``motcua_dataset.dossiers.build_records``,
 another seed per agency), every timestamp moved by ``SHIFT`` (a whole number of weeks, so
 weekdays stay; public holidays are not re-planned). Kon Tum's portal stops on 30 June
 2025: dossiers it had not received by then are left out; for a dossier still moving
@@ -19,7 +19,7 @@ only in January 2026 (carried over into 2026).
 Clock: every dataset.json says ``as_of`` 2025-12-31 (the sandbox's default clock is its
 end); the 2026 figures are as of ``AS_OF_2026`` and need the clock moved there.
 
-expected.json, counted from the records as written (``motcua_dataset.count_figures``:
+expected.json, counted from the records as written (``motcua_dataset.figures.count_figures``:
 the latest version of a ``MaHoSo`` wins, so a dossier both portals hold counts once)::
 
     {"register": [...agencies.yml...],
@@ -83,12 +83,19 @@ import yaml
 
 from eduwh_sandbox import dataset as ds
 from eduwh_sandbox import merged_schools as ms
-from eduwh_sandbox import motcua_dataset as m
 from eduwh_sandbox import schools_dataset as sd
 from eduwh_sandbox.eoffice_dataset.certificates import Certificates
 from eduwh_sandbox.eoffice_dataset.documents import VN_TZ, Doc, DocumentBuilder, build_documents
 from eduwh_sandbox.eoffice_dataset.figures import DOCUMENT_KEYS, count_documents
 from eduwh_sandbox.eoffice_dataset.packages import write_package
+from eduwh_sandbox.motcua_dataset.dossiers import build_records
+from eduwh_sandbox.motcua_dataset.figures import count_figures
+from eduwh_sandbox.motcua_dataset.timestamps import (
+    LEGACY_FORMAT,
+    TIMESTAMP_FIELDS,
+    TS_FORMAT,
+    parse_ts,
+)
 
 NAME = "quang-ngai-2025-merged"
 SHIFT = timedelta(weeks=316)  # 2019-12-06 (Fri) -> 2025-12-26 (Fri)
@@ -131,18 +138,18 @@ REGISTER = [
 def _shift(value: Any) -> Any:
     """A timestamp moved by SHIFT in its own format; anything unparsable is kept as is."""
     try:
-        t = m.parse_ts(value)
+        t = parse_ts(value)
     except ValueError:
         return value  # a planted bad date: stays bad
     if t is None:
         return value
-    fmt = m.TS_FORMAT if len(value.strip()) == 14 else m.LEGACY_FORMAT
+    fmt = TS_FORMAT if len(value.strip()) == 14 else LEGACY_FORMAT
     return (t + SHIFT).strftime(fmt)
 
 
 def _moved(rec: dict[str, Any], code: str) -> dict[str, Any]:
     out = {
-        k: _shift(v) if k in m.TIMESTAMP_FIELDS or k == "NgayCapNhat" else v for k, v in rec.items()
+        k: _shift(v) if k in TIMESTAMP_FIELDS or k == "NgayCapNhat" else v for k, v in rec.items()
     }
     if isinstance(out.get("MaHoSo"), str):
         out["MaHoSo"] = out["MaHoSo"].replace(QN["code"], code, 1)
@@ -157,13 +164,13 @@ def _moved(rec: dict[str, Any], code: str) -> dict[str, Any]:
 
 def _changed(rec: dict[str, Any]) -> datetime | None:
     try:
-        return m.parse_ts(rec.get("NgayCapNhat"))
+        return parse_ts(rec.get("NgayCapNhat"))
     except ValueError:
         return None
 
 
 def _portal(code: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    thutuc, hoso, _ = m.build_records(SEEDS[code])
+    thutuc, hoso, _ = build_records(SEEDS[code])
     return [_moved(v, code) for v in thutuc], [_moved(v, code) for v in hoso]
 
 
@@ -188,7 +195,7 @@ def _by_change(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _report(agency, as_of, thutuc, hoso, covers, of_which) -> dict[str, Any]:
-    figures = m.count_figures(thutuc, hoso, as_of)
+    figures = count_figures(thutuc, hoso, as_of)
     report = {
         "agency": dict(agency),
         "year": int(as_of[:4]),
@@ -199,7 +206,7 @@ def _report(agency, as_of, thutuc, hoso, covers, of_which) -> dict[str, Any]:
     }
     if of_which:
         report["of_which"] = {
-            code: {"dossiers": m.count_figures(thutuc, records, as_of)["dossiers"]}
+            code: {"dossiers": count_figures(thutuc, records, as_of)["dossiers"]}
             for code, records in of_which.items()
         }
     report["quarantine"] = figures["quarantine"]

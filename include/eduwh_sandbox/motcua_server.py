@@ -36,7 +36,7 @@ from typing import Any
 
 from eduwh_sandbox import dataset as ds
 from eduwh_sandbox.faults import FaultInjector
-from eduwh_sandbox.motcua_dataset import TS_FORMAT, parse_ts
+from eduwh_sandbox.motcua_dataset.timestamps import TS_FORMAT, parse_ts
 from eduwh_sandbox.web import Request, Response, TokenStore, error, unauthorized
 
 MAX_PAGE_SIZE = 500

@@ -36,7 +36,7 @@ from eduwh_sandbox import dataset as ds
 from eduwh_sandbox.eoffice_server import EofficeApp
 from eduwh_sandbox.faults import FaultInjector
 from eduwh_sandbox.moet_server import MoetApp
-from eduwh_sandbox.motcua_dataset import parse_clock
+from eduwh_sandbox.motcua_dataset.timestamps import parse_clock
 from eduwh_sandbox.motcua_server import MotcuaApp
 from eduwh_sandbox.web import Request, Response, TokenStore, error
 

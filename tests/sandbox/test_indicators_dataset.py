@@ -15,13 +15,15 @@ import pytest
 from eduwh import cli
 from eduwh_sandbox import dataset as ds
 from eduwh_sandbox import indicators_dataset as ind
-from eduwh_sandbox import motcua_dataset as m
+from eduwh_sandbox.motcua_dataset.catalogue import META as META_2019
+from eduwh_sandbox.motcua_dataset.figures import count_figures
+from eduwh_sandbox.motcua_dataset.timestamps import parse_ts
 from eduwh_sandbox.server import SandboxServer
 
 from .httpclient import Http
 
 FILES = ("dataset.json", "expected.json", "motcua/thutuc.jsonl", "motcua/hoso.jsonl")
-AGENCY = m.META["agency"]["code"]
+AGENCY = META_2019["agency"]["code"]
 TS = re.compile(r"^\d{14}$")
 LEGACY = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}$")
 MONTHS = [f"2025-{i:02d}" for i in range(1, 13)]
@@ -66,8 +68,8 @@ def test_generation_is_deterministic_and_the_cli_writes_it(tmp_path, set2025):
     meta = ds.read_dataset_json(out)
     assert meta == {
         "name": "quang-ngai-2025",
-        "agency": m.META["agency"],
-        "department_code": m.META["department_code"],
+        "agency": META_2019["agency"],
+        "department_code": META_2019["department_code"],
         "year": 2025,
         "as_of": "2025-12-31",
         "school_year": "2025-2026",
@@ -122,7 +124,7 @@ def test_records_follow_the_contract_formats(records):
     assert 3000 <= len(by_key) <= 6000
     received = [r for r in _latest(valid) if r["NgayTiepNhan"]]
     for r in received:
-        assert r["NgayTiepNhan"] and m.parse_ts(r["NgayTiepNhan"]).year >= 2022
+        assert r["NgayTiepNhan"] and parse_ts(r["NgayTiepNhan"]).year >= 2022
     # The catalogue: before Decree 42 MucDo alone; after it the new fields, in their sets.
     for v in thutuc:
         assert TS.match(v["NgayCapNhat"]) and v["CoQuanThucHien"] == AGENCY
@@ -203,7 +205,7 @@ def _rate(n, d):
 def test_expected_json_holds_every_month(records):
     thutuc, hoso, expected = records
     assert (expected["year"], expected["as_of"]) == (2025, "2025-12-31")
-    figures = m.count_figures(thutuc, hoso, date(2025, 12, 31))
+    figures = count_figures(thutuc, hoso, date(2025, 12, 31))
     assert expected["procedures"] == figures["procedures"]
     assert expected["dossiers"] == figures["dossiers"]
     assert expected["dossiers"]["carried_over"] > 0

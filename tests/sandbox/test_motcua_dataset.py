@@ -9,15 +9,18 @@ from collections import defaultdict
 from pathlib import Path
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox import motcua_dataset as m
+from eduwh_sandbox.motcua_dataset.catalogue import META
+from eduwh_sandbox.motcua_dataset.figures import TARGETS, count_figures
+from eduwh_sandbox.motcua_dataset.generator import generate
+from eduwh_sandbox.motcua_dataset.timestamps import parse_ts
 
 FILES = ("dataset.json", "expected.json", "motcua/thutuc.jsonl", "motcua/hoso.jsonl")
 
 
 def test_generation_is_deterministic(tmp_path):
     # (No timing here: speed is measured in bench/, never asserted in a test.)
-    m.generate(tmp_path / "a")
-    m.generate(tmp_path / "b")
+    generate(tmp_path / "a")
+    generate(tmp_path / "b")
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert sorted(p.name for p in (tmp_path / "a" / "motcua").iterdir()) == [
@@ -27,11 +30,11 @@ def test_generation_is_deterministic(tmp_path):
 
 
 def test_another_seed_gives_other_records_but_the_same_figures(tmp_path, dataset_dir):
-    other = m.generate(tmp_path / "s7", seed=7)
+    other = generate(tmp_path / "s7", seed=7)
     assert (tmp_path / "s7" / "motcua/hoso.jsonl").read_bytes() != (
         dataset_dir / "motcua/hoso.jsonl"
     ).read_bytes()
-    for key, value in m.TARGETS["dossiers"].items():
+    for key, value in TARGETS["dossiers"].items():
         assert other["dossiers"][key] == value
 
 
@@ -43,7 +46,7 @@ def test_independent_count_gives_the_seed_report_figures(dataset_dir):
     bằng DVBC)". Counted here again from the files a client reads."""
     thutuc = ds.read_jsonl(dataset_dir / "motcua/thutuc.jsonl")
     hoso = ds.read_jsonl(dataset_dir / "motcua/hoso.jsonl")
-    f = m.count_figures(thutuc, hoso, "2019-12-06")
+    f = count_figures(thutuc, hoso, "2019-12-06")
     p, d = f["procedures"], f["dossiers"]
     assert (p["total"], p["online_level_3"], p["online_level_4"], p["with_bcci_dossiers"]) == (
         41,
@@ -65,21 +68,21 @@ def test_independent_count_gives_the_seed_report_figures(dataset_dir):
     assert d["carried_over"] == 0 and d["pct_received_bcci"] == 64.3
     assert d["pct_resolved_early_or_on_time"] == 99.3
     # What is still open at the end of 2019 is carried over into 2020.
-    next_year = m.count_figures(thutuc, hoso, "2020-01-15")["dossiers"]
+    next_year = count_figures(thutuc, hoso, "2020-01-15")["dossiers"]
     assert next_year["carried_over"] == next_year["received"] > 0
     # The same figures from only what the portal knew at the end of 06/12/2019.
     from datetime import datetime
 
     assert (
-        m.count_figures(thutuc, hoso, "2019-12-06", known_at=datetime(2019, 12, 6, 23, 59, 59)) == f
+        count_figures(thutuc, hoso, "2019-12-06", known_at=datetime(2019, 12, 6, 23, 59, 59)) == f
     )
     # A later as-of date gives other figures (the data set goes on to the end of December).
-    assert m.count_figures(thutuc, hoso, "2019-12-31")["dossiers"]["received"] > 655
+    assert count_figures(thutuc, hoso, "2019-12-31")["dossiers"]["received"] > 655
 
 
 def test_expected_json_has_the_report_shape(dataset_dir):
     expected = json.loads((dataset_dir / "expected.json").read_text(encoding="utf-8"))
-    shape = ds.empty_expected(m.META)
+    shape = ds.empty_expected(META)
     for section, keys in shape.items():
         if isinstance(keys, dict):
             assert set(expected[section]) == set(keys), section
@@ -98,7 +101,7 @@ def test_expected_json_has_the_report_shape(dataset_dir):
     assert set(q) == {"missing_key", "due_before_receipt", "unknown_procedure", "unparsable_date"}
     assert all(n >= 3 for n in q.values())
     meta = json.loads((dataset_dir / "dataset.json").read_text(encoding="utf-8"))
-    assert meta == m.META
+    assert meta == META
 
 
 def test_catalogue_history(dataset_dir):
@@ -108,7 +111,7 @@ def test_catalogue_history(dataset_dir):
     assert {t["QuyetDinhCongBo"] for t in thutuc} == {"1019/QĐ-UBND"}
     assert {t["CoQuanThucHien"] for t in thutuc} == {"000.23.34.H48"}
     assert all(re.fullmatch(r"[12]\.\d{6}", t["MaTTHC"]) for t in thutuc)
-    march = m.count_figures(thutuc, [], "2019-03-01")["procedures"]
+    march = count_figures(thutuc, [], "2019-03-01")["procedures"]
     assert march["online_level_3"] == 2  # 1.005097 reached level 3 in July
 
 
@@ -117,7 +120,7 @@ def test_dossier_versions_are_consistent(dataset_dir):
     seen = set()
     by_code = defaultdict(list)
     for r in rows:
-        cap = m.parse_ts(r["NgayCapNhat"])  # always parsable, even on invalid rows
+        cap = parse_ts(r["NgayCapNhat"])  # always parsable, even on invalid rows
         key = (r.get("MaHoSo"), cap)
         assert key not in seen
         seen.add(key)
@@ -125,16 +128,16 @@ def test_dossier_versions_are_consistent(dataset_dir):
             by_code[r["MaHoSo"]].append(r)
         for name in ("NgayNopHoSo", "NgayTiepNhan", "NgayKetThucXuLy", "NgayTra"):
             try:
-                value = m.parse_ts(r.get(name))
+                value = parse_ts(r.get(name))
             except ValueError:
                 continue
             assert value is None or value <= cap, (name, r)
     for code, versions in by_code.items():
-        caps = [m.parse_ts(v["NgayCapNhat"]) for v in versions]
+        caps = [parse_ts(v["NgayCapNhat"]) for v in versions]
         assert caps == sorted(caps) and len(set(caps)) == len(caps), code
     assert max(len(v) for v in by_code.values()) >= 5
     # the file is ordered as the API serves it
-    order = [(m.parse_ts(r["NgayCapNhat"]), r.get("MaHoSo") or "") for r in rows]
+    order = [(parse_ts(r["NgayCapNhat"]), r.get("MaHoSo") or "") for r in rows]
     assert order == sorted(order)
 
 
@@ -169,7 +172,7 @@ def test_the_mess_the_contract_lists(dataset_dir):
     months = defaultdict(int)
     for r in rows:
         if r.get("MaTTHC") == "1.004889" and r["TrangThaiHoSo"] == "2" and r.get("MaHoSo"):
-            months[m.parse_ts(r["NgayTiepNhan"]).month] += 1
+            months[parse_ts(r["NgayTiepNhan"]).month] += 1
     assert months[7] > months[3]
 
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox import motcua_dataset as m
+from eduwh_sandbox.motcua_dataset.figures import count_figures
+from eduwh_sandbox.motcua_dataset.timestamps import parse_ts
 from eduwh_sandbox.server import SandboxServer
 
 from .httpclient import CREDENTIALS, Http
@@ -102,15 +103,15 @@ def test_rows_are_served_as_stored_in_order(dataset_dir, client):
     assert len(keys) == len(set(keys))
     lines = set(ds.read_jsonl_lines(dataset_dir / "motcua/hoso.jsonl"))
     assert all(ds.dumps_line(r) in lines for r in rows)
-    order = [(m.parse_ts(r["NgayCapNhat"]), r.get("MaHoSo") or "") for r in rows]
+    order = [(parse_ts(r["NgayCapNhat"]), r.get("MaHoSo") or "") for r in rows]
     assert order == sorted(order)
     clock = datetime(2019, 12, 6, 23, 59, 59)
-    assert all(m.parse_ts(r["NgayCapNhat"]) <= clock for r in rows)
+    assert all(parse_ts(r["NgayCapNhat"]) <= clock for r in rows)
     # invalid rows are served too (the sandbox never validates)
     assert any("MaHoSo" not in r for r in rows)
     # and the rows at the clock count to the seed figures
     thutuc = ds.read_jsonl(dataset_dir / "motcua/thutuc.jsonl")
-    assert m.count_figures(thutuc, rows, "2019-12-06")["dossiers"]["received"] == 655
+    assert count_figures(thutuc, rows, "2019-12-06")["dossiers"]["received"] == 655
     assert len({r.get("MaHoSo") for r in stored}) > len({r.get("MaHoSo") for r in rows})
 
 
@@ -119,7 +120,7 @@ def test_window_at_the_clock_and_moving_the_clock(dataset_dir, server, client):
     versions: dict[str, list[datetime]] = {}
     for r in ds.read_jsonl(dataset_dir / "motcua/hoso.jsonl"):
         if r.get("MaHoSo") and "/" not in r["NgayCapNhat"]:
-            versions.setdefault(r["MaHoSo"], []).append(m.parse_ts(r["NgayCapNhat"]))
+            versions.setdefault(r["MaHoSo"], []).append(parse_ts(r["NgayCapNhat"]))
     code, times = next(
         (c, t)
         for c, t in sorted(versions.items())
@@ -155,7 +156,7 @@ def test_both_date_formats_are_placed_in_time(dataset_dir, server, client):
         if r.get("MaHoSo") == legacy["MaHoSo"]
     ]
     last = versions[-1]
-    t = m.parse_ts(last["NgayCapNhat"])
+    t = parse_ts(last["NgayCapNhat"])
     rows = read_window(
         client,
         MaCoQuan=AGENCY,
@@ -172,7 +173,7 @@ def test_both_date_formats_are_placed_in_time(dataset_dir, server, client):
         DenNgay=(day + timedelta(days=1)).strftime(FMT),
         page_size=7,
     )
-    times = [m.parse_ts(r["NgayCapNhat"]) for r in rows]
+    times = [parse_ts(r["NgayCapNhat"]) for r in rows]
     assert times == sorted(times) and all(day <= x < day + timedelta(days=1) for x in times)
 
 

@@ -19,6 +19,7 @@ from eduwh.cli import _parser
 from eduwh_sandbox import cli as sandbox_cli
 from eduwh_sandbox import motcua_dataset, schools_dataset
 from eduwh_sandbox.eoffice_dataset.documents import build_documents
+from eduwh_sandbox.motcua_dataset.catalogue import AGENCY_CODE
 
 FILES = ("dataset.json", "expected.json", "motcua/thutuc.jsonl", "motcua/hoso.jsonl")
 
@@ -49,7 +50,7 @@ def test_motcua_scale_2_doubles_the_dossiers_and_scale_1_is_the_built_in_set(dat
     rows = [json.loads(line) for line in (two / "motcua" / "hoso.jsonl").open(encoding="utf-8")]
     keys = [(r["MaHoSo"], r["NgayCapNhat"]) for r in rows if r.get("MaHoSo")]
     assert len(set(keys)) == len(keys)
-    assert all(r["MaHoSo"].startswith(motcua_dataset.AGENCY_CODE) for r in rows if r.get("MaHoSo"))
+    assert all(r["MaHoSo"].startswith(AGENCY_CODE) for r in rows if r.get("MaHoSo"))
     assert (two / "motcua" / "thutuc.jsonl").read_bytes() == (
         one / "motcua" / "thutuc.jsonl"
     ).read_bytes()
