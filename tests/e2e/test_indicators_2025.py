@@ -5,7 +5,7 @@ later nights were loaded gives the same figures (issue 13, "Tests").
 Two nights on one warehouse, the fewest the two tests need: as of 2025-07-31 (June is
 asked then), then as of 2025-12-31 (the data set's clock, which expected.json counts
 at; June is asked again). The expected figures are the generator's own count from its
-records (indicators_dataset.count_indicators), never the warehouse's.
+records (indicators_dataset.figures.count_indicators), never the warehouse's.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from eduwh import warehouse
 from eduwh.warehouse import admin_dsn
 from eduwh_sandbox import dataset as ds
 from eduwh_sandbox import indicators_dataset
+from eduwh_sandbox.indicators_dataset.catalogue import AS_OF, YEAR
+from eduwh_sandbox.indicators_dataset.figures import indicators_of_year
 
 pytestmark = pytest.mark.timeout(1500)
 FIRST_NIGHT = "2025-07-31"
@@ -62,9 +64,7 @@ def nights(settings, tmp_path_factory) -> dict:
     env = {**os.environ, "WAREHOUSE_DSN": admin_dsn(warehouse_settings)}
     _eduwh("run", "--as-of", FIRST_NIGHT, "--data", str(data), env=env)
     june_then = _june(env)
-    last = _eduwh(
-        "run", "--as-of", indicators_dataset.AS_OF.isoformat(), "--data", str(data), env=env
-    )
+    last = _eduwh("run", "--as-of", AS_OF.isoformat(), "--data", str(data), env=env)
     return {
         "data": data,
         "settings": warehouse_settings,
@@ -100,7 +100,7 @@ def _mart_rows(settings, as_of: str) -> dict:
             f"select period_label, indicator_id, breakdown, {', '.join(FIGURE_KEYS)}"
             " from marts.rpt_indicators_766"
             " where as_of_date = %s and period_kind = 'month' and period_start >= %s",
-            (as_of, date(indicators_dataset.YEAR, 1, 1)),
+            (as_of, date(YEAR, 1, 1)),
         ).fetchall()
     return {tuple(row[:3]): tuple(_plain(v) for v in row[3:]) for row in rows}
 
@@ -117,13 +117,13 @@ def _differences(actual: dict, expected: dict) -> dict:
 def test_every_month_of_2025_equals_expected_json(nights):
     expected = _expected_rows(nights["expected"])
     assert len({key[0] for key in expected}) == 12  # every month of 2025 is counted
-    actual = _mart_rows(nights["settings"], indicators_dataset.AS_OF.isoformat())
+    actual = _mart_rows(nights["settings"], AS_OF.isoformat())
     assert _differences(actual, expected) == {}
 
 
 def test_the_report_of_2025_carries_the_year_s_indicators(nights):
     figures, expected = nights["figures"], nights["expected"]
-    assert (figures["year"], figures["as_of"]) == (2025, indicators_dataset.AS_OF.isoformat())
+    assert (figures["year"], figures["as_of"]) == (2025, AS_OF.isoformat())
     year = {
         indicator_id: {k: figure[k] for k in ("numerator", "denominator", "rate", "score_ratio")}
         for indicator_id, figure in expected["indicators_766_year"].items()
@@ -139,9 +139,7 @@ def test_a_past_month_asked_after_later_nights_gives_the_same_figures(nights):
     # and they are June's as the generator counts them on the records known on 31 July
     thutuc = ds.read_jsonl(nights["data"] / "motcua" / "thutuc.jsonl")
     hoso = ds.read_jsonl(nights["data"] / "motcua" / "hoso.jsonl")
-    counted = indicators_dataset.indicators_of_year(
-        thutuc, hoso, indicators_dataset.YEAR, date.fromisoformat(FIRST_NIGHT)
-    )
+    counted = indicators_of_year(thutuc, hoso, YEAR, date.fromisoformat(FIRST_NIGHT))
     expected = {
         key: value for key, value in _expected_rows(counted).items() if key[0] == PAST_MONTH
     }

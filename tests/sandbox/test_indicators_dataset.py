@@ -14,7 +14,18 @@ import pytest
 
 from eduwh import cli
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox import indicators_dataset as ind
+from eduwh_sandbox.indicators_dataset import figures as indicators_figures
+from eduwh_sandbox.indicators_dataset.catalogue import META
+from eduwh_sandbox.indicators_dataset.figures import (
+    INDICATORS,
+    THRESHOLDS,
+    TIMESTAMP_FIELDS,
+    count_indicators,
+    indicators_of_year,
+    invalid_reason,
+)
+from eduwh_sandbox.indicators_dataset.generator import generate
+from eduwh_sandbox.indicators_dataset.working_days import is_working_day, working_seconds
 from eduwh_sandbox.motcua_dataset.catalogue import META as META_2019
 from eduwh_sandbox.motcua_dataset.figures import count_figures
 from eduwh_sandbox.motcua_dataset.timestamps import parse_ts
@@ -32,7 +43,7 @@ MONTHS = [f"2025-{i:02d}" for i in range(1, 13)]
 @pytest.fixture(scope="module")
 def set2025(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("qn2025")
-    ind.generate(out)
+    generate(out)
     return out
 
 
@@ -47,13 +58,13 @@ def records(set2025):
 
 def _valid(hoso, thutuc):
     codes = {v["MaTTHC"] for v in thutuc}
-    return [r for r in hoso if ind.invalid_reason(r, codes) is None]
+    return [r for r in hoso if invalid_reason(r, codes) is None]
 
 
 def _latest(rows):
     latest = {}
     for r in rows:
-        t = ind.parse_ts(r["NgayCapNhat"])
+        t = indicators_figures.parse_ts(r["NgayCapNhat"])
         if r["MaHoSo"] not in latest or t > latest[r["MaHoSo"]][0]:
             latest[r["MaHoSo"]] = (t, r)
     return [r for _, r in latest.values()]
@@ -79,7 +90,7 @@ def test_generation_is_deterministic_and_the_cli_writes_it(tmp_path, set2025):
 def test_records_follow_the_contract_formats(records):
     thutuc, hoso, expected = records
     codes = {v["MaTTHC"] for v in thutuc}
-    reasons = Counter(ind.invalid_reason(r, codes) for r in hoso)
+    reasons = Counter(invalid_reason(r, codes) for r in hoso)
     assert {k: v for k, v in reasons.items() if k} == {
         k: v for k, v in expected["quarantine"]["motcua_hoso"].items() if v
     }
@@ -88,10 +99,10 @@ def test_records_follow_the_contract_formats(records):
     statuses = {str(i) for i in range(1, 11)}
     valid = _valid(hoso, thutuc)
     for r in valid:
-        for f in (*ind.TIMESTAMP_FIELDS, "NgayCapNhat"):
+        for f in (*TIMESTAMP_FIELDS, "NgayCapNhat"):
             v = r.get(f)
             assert v in ("", None) or TS.match(v) or LEGACY.match(v), (f, v)
-        assert ind.parse_ts(r["NgayCapNhat"]) <= clock
+        assert indicators_figures.parse_ts(r["NgayCapNhat"]) <= clock
         assert r["KenhThucHien"] in ("1", "2", "3")
         assert r["HinhThuc"] in ("0", "1")
         assert r["LoaiDoiTuong"] in ("1", "2", "3")
@@ -100,7 +111,7 @@ def test_records_follow_the_contract_formats(records):
             assert r["NgayCapNhat"][6:10] in ("2022", "2023")  # dossiers of 2022
         steps = r.get("QuaTrinhXuLy")
         if steps is not None:
-            times = [ind.parse_ts(s["ThoiDiem"]) for s in steps]
+            times = [indicators_figures.parse_ts(s["ThoiDiem"]) for s in steps]
             assert times == sorted(times) and all(s["TrangThai"] in statuses for s in steps)
             assert steps[-1]["TrangThai"] == r["TrangThaiHoSo"]
         if "TaiLieuNop" in r:  # the fields since 2022, always together, with their steps
@@ -113,13 +124,15 @@ def test_records_follow_the_contract_formats(records):
                 assert doc["DuongDan"] == "" or doc["DuongDan"].startswith("https://")
             assert isinstance(r["MaKetQua"], str) and isinstance(r["DuongDanTepTinKetQua"], str)
         else:
-            assert ind.parse_ts(r["NgayCapNhat"]) < datetime(2022, 12, 31) or r["NgayTiepNhan"] in (
+            assert indicators_figures.parse_ts(r["NgayCapNhat"]) < datetime(2022, 12, 31) or r[
+                "NgayTiepNhan"
+            ] in (
                 "",
                 None,
             )
     by_key = defaultdict(list)
     for r in valid:
-        by_key[r["MaHoSo"]].append(ind.parse_ts(r["NgayCapNhat"]))
+        by_key[r["MaHoSo"]].append(indicators_figures.parse_ts(r["NgayCapNhat"]))
     assert all(len(set(v)) == len(v) for v in by_key.values())
     assert 3000 <= len(by_key) <= 6000
     received = [r for r in _latest(valid) if r["NgayTiepNhan"]]
@@ -145,7 +158,7 @@ def test_records_follow_the_contract_formats(records):
 def test_the_history_is_plausible(records):
     thutuc, hoso, _ = records
     years = {
-        y: ind.indicators_of_year(thutuc, hoso, y, date(y, 12, 31))["indicators_766_year"]
+        y: indicators_of_year(thutuc, hoso, y, date(y, 12, 31))["indicators_766_year"]
         for y in (2022, 2025)
     }
     for indicator in ("3.1", "3.3", "3.6", "4.1", "4.2", "4.3", "4.4"):
@@ -153,7 +166,11 @@ def test_the_history_is_plausible(records):
     latest = _latest(_valid(hoso, thutuc))
     share = {}
     for y in (2022, 2025):
-        got = [r for r in latest if r["NgayTiepNhan"] and ind.parse_ts(r["NgayTiepNhan"]).year == y]
+        got = [
+            r
+            for r in latest
+            if r["NgayTiepNhan"] and indicators_figures.parse_ts(r["NgayTiepNhan"]).year == y
+        ]
         share[y] = sum(r["KenhThucHien"] == "2" for r in got) / len(got)
     assert share[2025] > share[2022] + 0.25
 
@@ -173,8 +190,10 @@ def test_the_history_is_plausible(records):
         for r in latest
         if r["NgayHenTra"]
         and r["NgayKetThucXuLy"]
-        and ind.parse_ts(r["NgayKetThucXuLy"]).date() == ind.parse_ts(r["NgayHenTra"]).date()
-        and ind.parse_ts(r["NgayKetThucXuLy"]) > ind.parse_ts(r["NgayHenTra"])
+        and indicators_figures.parse_ts(r["NgayKetThucXuLy"]).date()
+        == indicators_figures.parse_ts(r["NgayHenTra"]).date()
+        and indicators_figures.parse_ts(r["NgayKetThucXuLy"])
+        > indicators_figures.parse_ts(r["NgayHenTra"])
     ]
     assert len(late_in_the_day) >= 30
     no_due = [r for r in latest if r["NgayTiepNhan"] and not r["NgayHenTra"]]
@@ -209,14 +228,14 @@ def test_expected_json_holds_every_month(records):
     assert expected["procedures"] == figures["procedures"]
     assert expected["dossiers"] == figures["dossiers"]
     assert expected["dossiers"]["carried_over"] > 0
-    assert set(ds.empty_expected(ind.META)) <= set(expected)
+    assert set(ds.empty_expected(META)) <= set(expected)
     months = expected["indicators_766"]
     assert list(months) == MONTHS
     for month, row in months.items():
-        assert list(row) == list(ind.INDICATORS), month
+        assert list(row) == list(INDICATORS), month
         for key, f in row.items():
             assert set(f) == {"numerator", "denominator", "rate", "threshold", "score_ratio"}
-            assert f["threshold"] == ind.THRESHOLDS[key]
+            assert f["threshold"] == THRESHOLDS[key]
             assert f["denominator"] > 0, (month, key)
             if key == "2.2":
                 avg = Decimal(str(f["numerator"])) / f["denominator"]
@@ -242,7 +261,7 @@ def test_expected_json_holds_every_month(records):
     assert year["2.1"]["numerator"] != expected["dossiers"]["resolved_early_or_on_time"]
     assert set(expected["indicators_766_details"]) == set(MONTHS)
     # As the sandbox answers on the as-of night: the same figures.
-    at_clock = ind.indicators_of_year(thutuc, hoso, 2025, date(2025, 12, 31))
+    at_clock = indicators_of_year(thutuc, hoso, 2025, date(2025, 12, 31))
     assert at_clock["indicators_766"] == months
 
 
@@ -360,7 +379,7 @@ def _hand_hoso():
 
 
 def test_hand_counted_march_2025():
-    got = ind.count_indicators(
+    got = count_indicators(
         HAND_THUTUC, _hand_hoso(), date(2025, 3, 1), date(2025, 3, 31), date(2025, 12, 31)
     )
     f, details = got["indicators"], got["details"]
@@ -398,7 +417,7 @@ def test_hand_counted_march_2025():
     assert nd("4.3") == (2, 4, 50.0, 0.625)
     assert nd("4.4") == (1, 4, 25.0, None)
 
-    april = ind.count_indicators(
+    april = count_indicators(
         HAND_THUTUC, _hand_hoso(), date(2025, 4, 1), date(2025, 4, 30), date(2025, 12, 31)
     )["indicators"]
     assert april["3.1"]["rate"] == 100.0 and april["3.1"]["score_ratio"] == 1.0
@@ -406,7 +425,7 @@ def test_hand_counted_march_2025():
     assert (april["2.1"]["numerator"], april["2.1"]["denominator"]) == (1, 1)
     assert april["3.3"]["denominator"] == 0 and april["3.3"]["rate"] is None
     assert april["2.2"]["denominator"] == 0  # D was received in March
-    february = ind.count_indicators(
+    february = count_indicators(
         HAND_THUTUC, _hand_hoso(), date(2025, 2, 1), date(2025, 2, 28), date(2025, 12, 31)
     )["indicators"]
     assert (february["3.6"]["numerator"], february["3.6"]["denominator"]) == (1, 1)
@@ -417,7 +436,7 @@ def test_hand_counted_march_2025():
     # Cut at an as-of date inside the period (the versions known then): on 2025-03-20
     # A, B and E are finished, C waits for its first supplement since 09:00: no due
     # date, 23 h = 0.96 working days used of its 5: on time. D is not received yet.
-    cut = ind.count_indicators(
+    cut = count_indicators(
         HAND_THUTUC, _hand_hoso(), date(2025, 3, 1), date(2025, 3, 31), date(2025, 3, 20)
     )["indicators"]
     assert (cut["2.1"]["numerator"], cut["2.1"]["denominator"]) == (2, 4)
@@ -426,16 +445,16 @@ def test_hand_counted_march_2025():
 
 
 def test_working_days_follow_the_vietnam_calendar():
-    assert not ind.is_working_day(date(2025, 1, 29))  # Tết
-    assert not ind.is_working_day(date(2025, 5, 2))  # the day off swapped ...
+    assert not is_working_day(date(2025, 1, 29))  # Tết
+    assert not is_working_day(date(2025, 5, 2))  # the day off swapped ...
     # ... for Saturday 2025-04-26: the contract excludes every Saturday.
-    assert not ind.is_working_day(date(2025, 4, 26))
-    assert not ind.is_working_day(date(2025, 9, 1))
-    assert ind.is_working_day(date(2025, 9, 3))
+    assert not is_working_day(date(2025, 4, 26))
+    assert not is_working_day(date(2025, 9, 1))
+    assert is_working_day(date(2025, 9, 3))
     # Friday 2025-04-25 08:00 to Monday 2025-04-28 08:00: 16 h of Friday, 8 h of Monday.
-    assert ind.working_seconds(datetime(2025, 4, 25, 8), datetime(2025, 4, 28, 8)) == 86400
+    assert working_seconds(datetime(2025, 4, 25, 8), datetime(2025, 4, 28, 8)) == 86400
     # Tuesday 2025-04-29 12:00 to Tuesday 2025-05-06 12:00: 04-30, 05-01, 05-02 are off.
-    assert ind.working_seconds(datetime(2025, 4, 29, 12), datetime(2025, 5, 6, 12)) == 2 * 86400
+    assert working_seconds(datetime(2025, 4, 29, 12), datetime(2025, 5, 6, 12)) == 2 * 86400
 
 
 # ------------------------------------------------------------------------- served
@@ -462,7 +481,7 @@ def test_the_sandbox_serves_the_2025_set(set2025, records):
         latest = {}
         for r in hoso:
             key = r.get("MaHoSo") or id(r)
-            t = ind.parse_ts(r["NgayCapNhat"])
+            t = indicators_figures.parse_ts(r["NgayCapNhat"])
             if key not in latest or t > latest[key][0]:
                 latest[key] = (t, r)
         in_2025 = [r for t, r in latest.values() if t.year == 2025]
