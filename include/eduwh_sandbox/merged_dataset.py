@@ -69,7 +69,7 @@ only. The successor's 2025 report (as of 2025-12-31) therefore gives school year
 
 Counted from the files as written by the generators' own counters:
 ``eoffice_dataset.figures.count_documents`` per instance (the successor's 2025 documents = its
-own + Kon Tum's, Kon Tum's to 30 June) and ``schools_dataset.expected_schools``.
+own + Kon Tum's, Kon Tum's to 30 June) and ``schools_dataset.figures.expected_schools``.
 """
 
 from __future__ import annotations
@@ -83,7 +83,6 @@ import yaml
 
 from eduwh_sandbox import dataset as ds
 from eduwh_sandbox import merged_schools as ms
-from eduwh_sandbox import schools_dataset as sd
 from eduwh_sandbox.eoffice_dataset.certificates import Certificates
 from eduwh_sandbox.eoffice_dataset.documents import VN_TZ, Doc, DocumentBuilder, build_documents
 from eduwh_sandbox.eoffice_dataset.figures import DOCUMENT_KEYS, count_documents
@@ -96,6 +95,8 @@ from eduwh_sandbox.motcua_dataset.timestamps import (
     TS_FORMAT,
     parse_ts,
 )
+from eduwh_sandbox.schools_dataset.province import FileVersion
+from eduwh_sandbox.schools_dataset.writers import ExportWriter
 
 NAME = "quang-ngai-2025-merged"
 SHIFT = timedelta(weeks=316)  # 2019-12-06 (Fri) -> 2025-12-26 (Fri)
@@ -253,7 +254,7 @@ def generate(out: Path) -> dict[str, Any]:
     return _expected(out, signed, schools)
 
 
-def _write_schools(out: Path) -> dict[tuple[str, str], list[sd.FileVersion]]:
+def _write_schools(out: Path) -> dict[tuple[str, str], list[FileVersion]]:
     """Each Department's 2024-2025 exports in its folder, the merged Department's
     2025-2026 in the successor's; {(agency code, school year): the files written}."""
     built = {
@@ -262,11 +263,11 @@ def _write_schools(out: Path) -> dict[tuple[str, str], list[sd.FileVersion]]:
         )
         for a, e in ((QN, REGISTER[0]), (KT, REGISTER[1]))
     }
-    files: dict[tuple[str, str], list[sd.FileVersion]] = {}
+    files: dict[tuple[str, str], list[FileVersion]] = {}
     for agency in (QN, KT):
         code = agency["code"]
         rng = random.Random(f"merged-schools-files:{code}")
-        writer = sd._Writer(out / code, rng)
+        writer = ExportWriter(out / code, rng)
         files[code, ms.BEFORE] = ms.write_year(writer, built[code], ms.BEFORE, rng)
         if agency is QN:
             merged = built[QN["code"]] + built[KT["code"]]

@@ -12,12 +12,12 @@ SIS deliveries of two Departments across the 2025 reorganisation.
 - SIS: a first-term delivery of each delivering school in each school year, in the
   folder of the Department that lists the school that year.
 
-The schools themselves are the 2019 generator's (``schools_dataset.build_province`` at
+The schools themselves are the 2019 generator's (``schools_dataset.province.build_province`` at
 ``SCALE``, another seed per Department), recoded to the Department's prefix and placed
 in its real districts and communes. No planted faults here: the 2019 data set carries
 those; this one is about who counts which school in which year.
 
-Figures: ``schools_dataset.expected_schools`` of each (folder, school year)'s files as
+Figures: ``schools_dataset.figures.expected_schools`` of each (folder, school year)'s files as
 written, at the report's clock (``figures``).
 """
 
@@ -31,7 +31,19 @@ from pathlib import Path
 from typing import Any
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox import schools_dataset as sd
+from eduwh_sandbox.schools_dataset.figures import expected_schools
+from eduwh_sandbox.schools_dataset.province import FileVersion, School, build_province
+from eduwh_sandbox.schools_dataset.records import (
+    GIAO_VIEN_2019,
+    HOC_SINH_2019,
+    LOP_2019,
+    TRUONG,
+    staff_record,
+    student_record,
+    truong_record,
+)
+from eduwh_sandbox.schools_dataset.vendors import assign_vendors, vendor_record
+from eduwh_sandbox.schools_dataset.writers import ExportWriter
 
 SCALE = 0.02  # about 15 schools a Department
 BEFORE, AFTER = "2024-2025", "2025-2026"
@@ -53,7 +65,7 @@ def _units(province_code: str) -> dict[str, list[tuple[str, str]]]:
     return units
 
 
-def _recode(school: sd.School, old: str, new: str) -> None:
+def _recode(school: School, old: str, new: str) -> None:
     """The school and every class, pupil and staff code under it, from ``old`` to ``new``
     (the generator derives them from the school code)."""
     school.code = new + school.code[len(old) :]
@@ -65,12 +77,12 @@ def _recode(school: sd.School, old: str, new: str) -> None:
         member.code = "CB" + new + member.code[2 + len(old) :]
 
 
-def build_department(seed: int, prefix: str, province_code: str) -> list[sd.School]:
+def build_department(seed: int, prefix: str, province_code: str) -> list[School]:
     """A Department's schools (pupils, staff, vendors) in its province's real units;
     ``commune_2025`` maps each school code to its 2025 commune."""
     rng = random.Random(f"merged-schools:{seed}")
-    schools = sd.build_province(rng, SCALE)
-    sd._assign_vendors(schools, rng)
+    schools = build_province(rng, SCALE)
+    assign_vendors(schools, rng)
     units = _units(province_code)
     districts = sorted(units)
     for school in schools:
@@ -84,8 +96,8 @@ def build_department(seed: int, prefix: str, province_code: str) -> list[sd.Scho
     return schools
 
 
-def _truong(school: sd.School, after: bool) -> dict[str, Any]:
-    record = sd._truong_record(school)
+def _truong(school: School, after: bool) -> dict[str, Any]:
+    record = truong_record(school)
     if after:  # the district level is gone; the commune is the 2025 one
         record.update(
             {"Phòng GD&ĐT quản lý": "", "Quận/Huyện": "", "Xã/Phường": school.commune_2025}
@@ -94,8 +106,8 @@ def _truong(school: sd.School, after: bool) -> dict[str, Any]:
 
 
 def write_year(
-    w: sd._Writer, schools: list[sd.School], school_year: str, rng: random.Random
-) -> list[sd.FileVersion]:
+    w: ExportWriter, schools: list[School], school_year: str, rng: random.Random
+) -> list[FileVersion]:
     """One school year's exports of one Department (its school list and each school's
     class, pupil and staff lists) and its schools' first-term deliveries; returns the
     files written (a file name recurs in every school year: count them apart)."""
@@ -108,7 +120,7 @@ def write_year(
         "truong",
         None,
         datetime(start, 9, 20, 16, 30),
-        sd.TRUONG,
+        TRUONG,
         [_truong(s, after) for s in schools],
         f"DANH SÁCH TRƯỜNG HỌC NĂM HỌC {school_year}",
         "trường",
@@ -122,31 +134,31 @@ def write_year(
              "Mã trường": school.code, "Năm học": school_year, "Buổi học": "2 buổi/ngày"}
             for c, n, g in school.classes
         ]  # fmt: skip
-        w.moet(f"DanhSachLop_{school.code}.xlsx", "lop", school, first, sd.LOP_2019, classes,
+        w.moet(f"DanhSachLop_{school.code}.xlsx", "lop", school, first, LOP_2019, classes,
                "DANH SÁCH LỚP HỌC", "lớp")  # fmt: skip
-        pupils = [sd._student_record(s) for s in school.students]
-        w.moet(f"C1-HocSinh_{school.code}.xlsx", "hoc_sinh", school, first, sd.HOC_SINH_2019,
+        pupils = [student_record(s) for s in school.students]
+        w.moet(f"C1-HocSinh_{school.code}.xlsx", "hoc_sinh", school, first, HOC_SINH_2019,
                pupils, "DANH SÁCH HỌC SINH", "học sinh")  # fmt: skip
-        staff = [sd._staff_record(s) for s in school.staff]
+        staff = [staff_record(s) for s in school.staff]
         w.moet(f"CSDL_GiaoVien_{school.code}.xlsx", "giao_vien", school,
-               first + timedelta(minutes=7), sd.GIAO_VIEN_2019, staff,
+               first + timedelta(minutes=7), GIAO_VIEN_2019, staff,
                "DANH SÁCH CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN", "cán bộ")  # fmt: skip
     for school in schools:
         enrolled = [s for s in school.students if s.status == "Đang học"]
         for vendor in school.delivers:
             stamp = datetime(start, 11, 25, 23, 0) + timedelta(days=rng.randint(0, 8))
-            records = [sd._vendor_record(vendor, s, rng) for s in enrolled if rng.random() > 0.02]
+            records = [vendor_record(vendor, s, rng) for s in enrolled if rng.random() > 0.02]
             w.delivery(vendor, school, 1, stamp, records)
     return w.files[written:]
 
 
-def figures(files: list[sd.FileVersion], clock: datetime, school_year: str) -> dict[str, Any]:
+def figures(files: list[FileVersion], clock: datetime, school_year: str) -> dict[str, Any]:
     """The schools section of one Department's school year as written (its files only:
     a file name recurs in every school year)."""
-    return sd.expected_schools(files, clock, school_year)["schools"]
+    return expected_schools(files, clock, school_year)["schools"]
 
 
-def finish(w: sd._Writer) -> None:
+def finish(w: ExportWriter) -> None:
     """The manifest of the folder and the (possibly empty) vendor folders."""
     w.close()
     ds.write_jsonl(w.out / "csdl_moet" / "manifest.jsonl", w.manifest)

@@ -14,7 +14,8 @@ import pytest
 from eduwh import warehouse
 from eduwh_sandbox.faults import FaultInjector
 from eduwh_sandbox.moet_server import MoetApp
-from eduwh_sandbox.schools_dataset import DEFAULT_META, generate_schools
+from eduwh_sandbox.schools_dataset import generate_schools
+from eduwh_sandbox.schools_dataset.catalogue import DEFAULT_META
 from eduwh_sandbox.server import SandboxServer
 from eduwh_sandbox.web import TokenStore
 

@@ -29,7 +29,7 @@ from eduwh.extract.tabular import (
     iter_xlsx,
     read_xlsx,
 )
-from eduwh_sandbox.schools_dataset import xlsx_bytes
+from eduwh_sandbox.schools_dataset.spreadsheets import xlsx_bytes
 
 SPEC = Columns(required=("Mã học sinh", "Họ tên"), optional=("Ngày sinh",))
 

@@ -25,7 +25,8 @@ from eduwh import warehouse
 from eduwh.land.schools import extract_load_moet, load_sis
 from eduwh.warehouse.dbt import run_dbt
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox.schools_dataset import DEFAULT_META, to_cp1258, xlsx_bytes
+from eduwh_sandbox.schools_dataset.catalogue import DEFAULT_META
+from eduwh_sandbox.schools_dataset.spreadsheets import to_cp1258, xlsx_bytes
 from tests.schools.conftest import API_KEY, new_database, serve_moet
 
 YEAR = "2019-2020"

@@ -17,7 +17,7 @@ from eduwh.extract.tabular import (
     read_csv,
     read_xlsx,
 )
-from eduwh_sandbox.schools_dataset import to_cp1258, xlsx_bytes
+from eduwh_sandbox.schools_dataset.spreadsheets import to_cp1258, xlsx_bytes
 
 SPEC = Columns(required=("Mã học sinh", "Họ tên"), optional=("Ngày sinh", "Dân tộc"))
 

@@ -247,7 +247,7 @@ def count_indicators(
     agency: str = AGENCY_CODE,
     dossiers: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The Decision 766 indicators of one period, as the module docstring says.
+    """The Decision 766 indicators of one period, as the package docstring says.
 
     Returns ``{"indicators": {id: figure}, "details": {...}}``. ``dossiers`` (from
     ``latest_dossiers``) saves re-reading the versions for every period.
