@@ -14,7 +14,7 @@ ends, keys in insertion order, no wall-clock value anywhere).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -84,6 +84,19 @@ def pct(numerator: int | None, denominator: int | None) -> float | None:
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+DOCUMENT_KEYS = (  # the documents section of report_figures.md, in its order
+    "incoming",
+    "outgoing",
+    "secret_excluded",
+    "incoming_signed",
+    "outgoing_signed",
+    "pct_incoming_signed",
+    "pct_outgoing_signed",
+    "via_axis",
+    "processed_on_time",
+)
+
+
 def empty_expected(meta: dict[str, Any]) -> dict[str, Any]:
     """The report_figures.md shape with every figure unknown (``null``)."""
     return {
@@ -124,19 +137,7 @@ def empty_expected(meta: dict[str, Any]) -> dict[str, Any]:
                 "pct_received_bcci",
             ]
         ),
-        "documents": dict.fromkeys(
-            [
-                "incoming",
-                "outgoing",
-                "secret_excluded",
-                "incoming_signed",
-                "outgoing_signed",
-                "pct_incoming_signed",
-                "pct_outgoing_signed",
-                "via_axis",
-                "processed_on_time",
-            ]
-        ),
+        "documents": dict.fromkeys(DOCUMENT_KEYS),
         "schools": dict.fromkeys(
             [
                 "school_year",
@@ -181,9 +182,21 @@ def is_working_day(d: date) -> bool:
     return d.weekday() < 5 and d not in HOLIDAYS
 
 
-def add_working_days(d: date, n: int) -> date:
+# ``is_working``: the calendar (default the 2019 one above; the 2025 data set passes its own).
+def add_working_days(d: date, n: int, is_working: Callable[[date], bool] = is_working_day) -> date:
     while n > 0:
         d += timedelta(days=1)
-        if is_working_day(d):
+        if is_working(d):
             n -= 1
     return d
+
+
+def working_days_between(
+    start: date, end: date, is_working: Callable[[date], bool] = is_working_day
+) -> list[date]:
+    out, d = [], start
+    while d <= end:
+        if is_working(d):
+            out.append(d)
+        d += timedelta(days=1)
+    return out

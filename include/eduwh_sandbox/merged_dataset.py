@@ -85,7 +85,7 @@ from eduwh_sandbox import dataset as ds
 from eduwh_sandbox import merged_schools as ms
 from eduwh_sandbox.eoffice_dataset.certificates import Certificates
 from eduwh_sandbox.eoffice_dataset.documents import VN_TZ, Doc, DocumentBuilder, build_documents
-from eduwh_sandbox.eoffice_dataset.figures import DOCUMENT_KEYS, count_documents
+from eduwh_sandbox.eoffice_dataset.figures import count_documents
 from eduwh_sandbox.eoffice_dataset.packages import write_package
 from eduwh_sandbox.motcua_dataset.dossiers import build_records
 from eduwh_sandbox.motcua_dataset.figures import count_figures
@@ -401,7 +401,7 @@ def _documents_figures(
 ) -> dict[str, Any]:
     """count_documents of each instance's file as written (at its own as-of date), summed,
     the percentages computed again; ``signed``: its signed packages by id."""
-    total: dict[str, int] = dict.fromkeys(DOCUMENT_KEYS, 0)
+    total: dict[str, int] = dict.fromkeys(ds.DOCUMENT_KEYS, 0)
     for code, folder in folders.items():
         versions = ds.read_jsonl(folder / "eoffice" / "vanban.jsonl")
         counted = count_documents(versions, signed[code], until[code])

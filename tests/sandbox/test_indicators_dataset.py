@@ -14,21 +14,18 @@ import pytest
 
 from eduwh import cli
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox.indicators_dataset import figures as indicators_figures
 from eduwh_sandbox.indicators_dataset.catalogue import META
 from eduwh_sandbox.indicators_dataset.figures import (
     INDICATORS,
     THRESHOLDS,
-    TIMESTAMP_FIELDS,
     count_indicators,
     indicators_of_year,
-    invalid_reason,
 )
 from eduwh_sandbox.indicators_dataset.generator import generate
 from eduwh_sandbox.indicators_dataset.working_days import is_working_day, working_seconds
 from eduwh_sandbox.motcua_dataset.catalogue import META as META_2019
-from eduwh_sandbox.motcua_dataset.figures import count_figures
-from eduwh_sandbox.motcua_dataset.timestamps import parse_ts
+from eduwh_sandbox.motcua_dataset.figures import count_figures, invalid_reason
+from eduwh_sandbox.motcua_dataset.timestamps import TIMESTAMP_FIELDS, parse_ts
 from eduwh_sandbox.server import SandboxServer
 
 from .httpclient import Http
@@ -64,7 +61,7 @@ def _valid(hoso, thutuc):
 def _latest(rows):
     latest = {}
     for r in rows:
-        t = indicators_figures.parse_ts(r["NgayCapNhat"])
+        t = parse_ts(r["NgayCapNhat"])
         if r["MaHoSo"] not in latest or t > latest[r["MaHoSo"]][0]:
             latest[r["MaHoSo"]] = (t, r)
     return [r for _, r in latest.values()]
@@ -99,10 +96,10 @@ def test_records_follow_the_contract_formats(records):
     statuses = {str(i) for i in range(1, 11)}
     valid = _valid(hoso, thutuc)
     for r in valid:
-        for f in (*TIMESTAMP_FIELDS, "NgayCapNhat"):
+        for f in TIMESTAMP_FIELDS:
             v = r.get(f)
             assert v in ("", None) or TS.match(v) or LEGACY.match(v), (f, v)
-        assert indicators_figures.parse_ts(r["NgayCapNhat"]) <= clock
+        assert parse_ts(r["NgayCapNhat"]) <= clock
         assert r["KenhThucHien"] in ("1", "2", "3")
         assert r["HinhThuc"] in ("0", "1")
         assert r["LoaiDoiTuong"] in ("1", "2", "3")
@@ -111,7 +108,7 @@ def test_records_follow_the_contract_formats(records):
             assert r["NgayCapNhat"][6:10] in ("2022", "2023")  # dossiers of 2022
         steps = r.get("QuaTrinhXuLy")
         if steps is not None:
-            times = [indicators_figures.parse_ts(s["ThoiDiem"]) for s in steps]
+            times = [parse_ts(s["ThoiDiem"]) for s in steps]
             assert times == sorted(times) and all(s["TrangThai"] in statuses for s in steps)
             assert steps[-1]["TrangThai"] == r["TrangThaiHoSo"]
         if "TaiLieuNop" in r:  # the fields since 2022, always together, with their steps
@@ -124,15 +121,13 @@ def test_records_follow_the_contract_formats(records):
                 assert doc["DuongDan"] == "" or doc["DuongDan"].startswith("https://")
             assert isinstance(r["MaKetQua"], str) and isinstance(r["DuongDanTepTinKetQua"], str)
         else:
-            assert indicators_figures.parse_ts(r["NgayCapNhat"]) < datetime(2022, 12, 31) or r[
-                "NgayTiepNhan"
-            ] in (
+            assert parse_ts(r["NgayCapNhat"]) < datetime(2022, 12, 31) or r["NgayTiepNhan"] in (
                 "",
                 None,
             )
     by_key = defaultdict(list)
     for r in valid:
-        by_key[r["MaHoSo"]].append(indicators_figures.parse_ts(r["NgayCapNhat"]))
+        by_key[r["MaHoSo"]].append(parse_ts(r["NgayCapNhat"]))
     assert all(len(set(v)) == len(v) for v in by_key.values())
     assert 3000 <= len(by_key) <= 6000
     received = [r for r in _latest(valid) if r["NgayTiepNhan"]]
@@ -166,11 +161,7 @@ def test_the_history_is_plausible(records):
     latest = _latest(_valid(hoso, thutuc))
     share = {}
     for y in (2022, 2025):
-        got = [
-            r
-            for r in latest
-            if r["NgayTiepNhan"] and indicators_figures.parse_ts(r["NgayTiepNhan"]).year == y
-        ]
+        got = [r for r in latest if r["NgayTiepNhan"] and parse_ts(r["NgayTiepNhan"]).year == y]
         share[y] = sum(r["KenhThucHien"] == "2" for r in got) / len(got)
     assert share[2025] > share[2022] + 0.25
 
@@ -190,10 +181,8 @@ def test_the_history_is_plausible(records):
         for r in latest
         if r["NgayHenTra"]
         and r["NgayKetThucXuLy"]
-        and indicators_figures.parse_ts(r["NgayKetThucXuLy"]).date()
-        == indicators_figures.parse_ts(r["NgayHenTra"]).date()
-        and indicators_figures.parse_ts(r["NgayKetThucXuLy"])
-        > indicators_figures.parse_ts(r["NgayHenTra"])
+        and parse_ts(r["NgayKetThucXuLy"]).date() == parse_ts(r["NgayHenTra"]).date()
+        and parse_ts(r["NgayKetThucXuLy"]) > parse_ts(r["NgayHenTra"])
     ]
     assert len(late_in_the_day) >= 30
     no_due = [r for r in latest if r["NgayTiepNhan"] and not r["NgayHenTra"]]
@@ -481,7 +470,7 @@ def test_the_sandbox_serves_the_2025_set(set2025, records):
         latest = {}
         for r in hoso:
             key = r.get("MaHoSo") or id(r)
-            t = indicators_figures.parse_ts(r["NgayCapNhat"])
+            t = parse_ts(r["NgayCapNhat"])
             if key not in latest or t > latest[key][0]:
                 latest[key] = (t, r)
         in_2025 = [r for t, r in latest.values() if t.year == 2025]

@@ -11,18 +11,6 @@ from typing import Any
 
 from eduwh_sandbox import dataset as ds
 
-DOCUMENT_KEYS = (
-    "incoming",
-    "outgoing",
-    "secret_excluded",
-    "incoming_signed",
-    "outgoing_signed",
-    "pct_incoming_signed",
-    "pct_outgoing_signed",
-    "via_axis",
-    "processed_on_time",
-)
-
 
 def count_documents(
     versions: Iterable[dict[str, Any]],

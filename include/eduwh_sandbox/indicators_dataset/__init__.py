@@ -42,7 +42,7 @@ How ``figures.count_indicators`` counts (an independent reading of contracts/ind
 it imports nothing from ``eduwh.extract``, ``eduwh.land`` or ``eduwh.report``):
 
 - Records: invalid dossier versions are dropped (the four quarantine reasons of
-  ``motcua_dataset.figures._validate``); each dossier is its latest remaining version with
+  ``motcua_dataset.figures.invalid_reason``); each dossier is its latest remaining version with
   ``NgayCapNhat`` at or before the clock (the end of the as-of day).
 - Period: a calendar month (or year) by local date, cut at the as-of date; ``cut`` is
   23:59:59 of the period's last day. The catalogue of a period is, for each ``MaTTHC``

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ from eduwh_sandbox.motcua_dataset.catalogue import (
     UNITS,
     Procedure,
 )
+from eduwh_sandbox.motcua_dataset.dossiers import Event
 
 PORTAL = "https://dichvucong.quangngai.gov.vn"
 
@@ -59,14 +60,6 @@ DOCUMENTS = (
     "Đề án",
 )
 DUE_TIMES = (time(17, 0), time(17, 0), time(17, 0), time(17, 0), time(16, 30), time(11, 0))
-
-
-@dataclass
-class Event:
-    at: datetime
-    status: str | None  # None: a re-save of the same state
-    changes: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
 
 
 @dataclass

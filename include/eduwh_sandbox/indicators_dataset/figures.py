@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Any
 
-from eduwh_sandbox.indicators_dataset.catalogue import AGENCY_CODE, LEGACY_FORMAT
+from eduwh_sandbox.indicators_dataset.catalogue import AGENCY_CODE
 from eduwh_sandbox.indicators_dataset.working_days import working_seconds
-from eduwh_sandbox.motcua_dataset.figures import STATUS_GROUP
+from eduwh_sandbox.motcua_dataset.figures import STATUS_GROUP, invalid_reason
+from eduwh_sandbox.motcua_dataset.timestamps import parse_ts
 
 INDICATORS = ("2.1", "2.2", "3.1", "3.3", "3.6", "4.1", "4.2", "4.3", "4.4")
 THRESHOLDS: dict[str, int | None] = {
@@ -29,47 +29,6 @@ THRESHOLDS: dict[str, int | None] = {
 }
 END_STATUSES = ("9", "10", ("8", "3", "7"))
 ONLINE = ("toan_trinh", "mot_phan")
-
-
-@lru_cache(maxsize=65536)
-def _parse_text(s: str) -> datetime:
-    if len(s) == 14 and s.isdigit():
-        return datetime(
-            int(s[0:4]), int(s[4:6]), int(s[6:8]), int(s[8:10]), int(s[10:12]), int(s[12:14])
-        )
-    return datetime.strptime(s, LEGACY_FORMAT)
-
-
-def parse_ts(value: Any) -> datetime | None:
-    """A contract timestamp (``yyyyMMddHHmmss`` or ``dd/MM/yyyy HH:mm:ss``); None when empty.
-
-    ``ValueError`` when unparsable.
-    """
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"not a timestamp: {value!r}")
-    return _parse_text(value.strip())
-
-
-TIMESTAMP_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra")
-
-
-def invalid_reason(rec: dict[str, Any], known_codes: set[str]) -> str | None:
-    """The quarantine reason of a dossier version (motcua.md "Invalid rows"), or None."""
-    if not rec.get("MaHoSo"):
-        return "missing_key"
-    try:
-        for name in (*TIMESTAMP_FIELDS, "NgayCapNhat"):
-            parse_ts(rec.get(name))
-    except ValueError:
-        return "unparsable_date"
-    if rec.get("MaTTHC") not in known_codes:
-        return "unknown_procedure"
-    received, due = parse_ts(rec.get("NgayTiepNhan")), parse_ts(rec.get("NgayHenTra"))
-    if received and due and due.date() < received.date():
-        return "due_before_receipt"
-    return None
 
 
 def _flag(value: Any) -> bool:

@@ -10,26 +10,16 @@ from eduwh_sandbox.indicators_dataset.catalogue import AS_OF, CLOCK, META, YEAR
 from eduwh_sandbox.indicators_dataset.dossiers import build_records
 from eduwh_sandbox.indicators_dataset.figures import indicators_of_year
 from eduwh_sandbox.motcua_dataset.figures import count_figures
+from eduwh_sandbox.motcua_dataset.generator import portal_expected, write_portal
 
 
 def generate(out_dir: Path, seed: int = 2025) -> dict[str, Any]:
     """Write the built-in Quảng Ngãi 2025 data set into ``out_dir``; return expected.json."""
     out_dir = Path(out_dir)
     thutuc, hoso, planted = build_records(seed)
-    ds.write_dataset_json(out_dir, META)
-    ds.write_jsonl(out_dir / "motcua" / "thutuc.jsonl", thutuc)
-    ds.write_jsonl(out_dir / "motcua" / "hoso.jsonl", hoso)
-
-    # Count from the files as written (what a client reads).
-    thutuc_read = ds.read_jsonl(out_dir / "motcua" / "thutuc.jsonl")
-    hoso_read = ds.read_jsonl(out_dir / "motcua" / "hoso.jsonl")
+    thutuc_read, hoso_read = write_portal(out_dir, META, thutuc, hoso)
     figures = count_figures(thutuc_read, hoso_read, AS_OF, known_at=CLOCK)
-    if figures["quarantine"]["motcua_hoso"] != planted:
-        raise AssertionError(f"quarantine count {figures['quarantine']} != planted {planted}")
-    expected = ds.empty_expected(META)
-    expected["procedures"] = figures["procedures"]
-    expected["dossiers"] = figures["dossiers"]
-    expected["quarantine"] = figures["quarantine"]
+    expected = portal_expected(META, figures, planted)
     expected.update(indicators_of_year(thutuc_read, hoso_read, YEAR, AS_OF))
     ds.write_json(out_dir / ds.EXPECTED_FILE, expected)
     return expected

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import holidays
 
+from eduwh_sandbox import dataset as ds
+
 _VN = holidays.country_holidays("VN", years=range(2017, 2028))
 
 
@@ -22,20 +24,11 @@ def is_working_day(d: date) -> bool:
 
 
 def add_working_days(d: date, n: int) -> date:
-    while n > 0:
-        d += timedelta(days=1)
-        if is_working_day(d):
-            n -= 1
-    return d
+    return ds.add_working_days(d, n, is_working_day)
 
 
 def working_days_in(lo: date, hi: date) -> list[date]:
-    out, d = [], lo
-    while d <= hi:
-        if is_working_day(d):
-            out.append(d)
-        d += timedelta(days=1)
-    return out
+    return ds.working_days_between(lo, hi, is_working_day)
 
 
 def working_seconds(a: datetime, b: datetime) -> int:

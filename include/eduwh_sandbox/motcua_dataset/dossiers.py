@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from eduwh_sandbox.dataset import add_working_days
+from eduwh_sandbox.dataset import add_working_days, working_days_between
 from eduwh_sandbox.motcua_dataset.applicants import (
     STAFF,
     Applicant,
@@ -30,19 +30,14 @@ from eduwh_sandbox.motcua_dataset.catalogue import (
     catalogue_versions,
     procedure_state,
 )
-from eduwh_sandbox.motcua_dataset.timestamps import (
-    LEGACY_FORMAT,
-    TS_FORMAT,
-    parse_ts,
-    working_days_between,
-)
+from eduwh_sandbox.motcua_dataset.timestamps import LEGACY_FORMAT, TS_FORMAT, parse_ts
 
 
 @dataclass
 class Event:
     at: datetime
     status: str | None  # None: a re-save of the same state
-    changes: dict[str, datetime] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)  # record field -> its new value
     note: str = ""
 
 

@@ -52,7 +52,8 @@ TARGETS = {
 }
 
 
-def _validate(rec: dict[str, Any], known_codes: set[str]) -> str | None:
+def invalid_reason(rec: dict[str, Any], known_codes: set[str]) -> str | None:
+    """The quarantine reason of a dossier version (motcua.md "Invalid rows"), or None."""
     if not rec.get("MaHoSo"):
         return "missing_key"
     try:
@@ -98,7 +99,7 @@ def count_figures(
     quarantine: Counter[str] = Counter()
     dossiers: dict[str, tuple[datetime, dict[str, Any]]] = {}
     for rec in hoso_versions:
-        reason = _validate(rec, known_codes)
+        reason = invalid_reason(rec, known_codes)
         if reason:
             quarantine[reason] += 1
             continue

@@ -44,13 +44,7 @@ def generate(out_dir: Path, seed: int = 2019, scale: int = 1) -> dict[str, Any]:
     if scale > 1:
         hoso = scale_dossiers(hoso, scale)
         planted = {reason: n * scale for reason, n in planted.items()}
-    ds.write_dataset_json(out_dir, META)
-    ds.write_jsonl(out_dir / "motcua" / "thutuc.jsonl", thutuc)
-    ds.write_jsonl(out_dir / "motcua" / "hoso.jsonl", hoso)
-
-    # Count again from the files as written (what a client will read).
-    thutuc_read = ds.read_jsonl(out_dir / "motcua" / "thutuc.jsonl")
-    hoso_read = ds.read_jsonl(out_dir / "motcua" / "hoso.jsonl")
+    thutuc_read, hoso_read = write_portal(out_dir, META, thutuc, hoso)
     figures = count_figures(thutuc_read, hoso_read, AS_OF)
     if scale == 1:
         check_targets(figures)
@@ -58,12 +52,34 @@ def generate(out_dir: Path, seed: int = 2019, scale: int = 1) -> dict[str, Any]:
     at_clock = count_figures(thutuc_read, hoso_read, AS_OF, known_at=clock)
     if at_clock != figures:
         raise AssertionError("figures differ between the as-of state and the final state")
+    expected = portal_expected(META, figures, planted)
+    ds.write_json(out_dir / ds.EXPECTED_FILE, expected)
+    return expected
+
+
+def write_portal(
+    out_dir: Path, meta: dict[str, Any], thutuc: list[dict], hoso: list[dict]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Write dataset.json and ``motcua/``; return the catalogue and dossier versions as
+    read back from the files (what a client reads, so what the figures are counted from)."""
+    ds.write_dataset_json(out_dir, meta)
+    ds.write_jsonl(out_dir / "motcua" / "thutuc.jsonl", thutuc)
+    ds.write_jsonl(out_dir / "motcua" / "hoso.jsonl", hoso)
+    return (
+        ds.read_jsonl(out_dir / "motcua" / "thutuc.jsonl"),
+        ds.read_jsonl(out_dir / "motcua" / "hoso.jsonl"),
+    )
+
+
+def portal_expected(
+    meta: dict[str, Any], figures: dict[str, Any], planted: dict[str, int]
+) -> dict[str, Any]:
+    """expected.json's portal sections from ``count_figures``, once the quarantine it
+    counted is the one planted."""
     if figures["quarantine"]["motcua_hoso"] != planted:
         raise AssertionError(f"quarantine count {figures['quarantine']} != planted {planted}")
-
-    expected = ds.empty_expected(META)
+    expected = ds.empty_expected(meta)
     expected["procedures"] = figures["procedures"]
     expected["dossiers"] = figures["dossiers"]
     expected["quarantine"] = figures["quarantine"]
-    ds.write_json(out_dir / ds.EXPECTED_FILE, expected)
     return expected
