@@ -27,12 +27,18 @@ from eduwh.airflow.dbt_groups import dbt_build_group
 )
 def eduwh_warehouse():
     @task
-    def landing_tables() -> None:
-        """Every source's raw tables exist, so a source that never ran builds empty."""
+    def landing_tables(dag_run=None, triggering_asset_events=None) -> int:
+        """Every source's raw tables exist, so a source that never ran builds empty; the
+        build begins (eduwh.warehouse.builds: what it is made of, for a later night)."""
+        from eduwh.airflow.dags import night_as_of
         from eduwh.config import Settings
         from eduwh.land import ensure_landing_tables
+        from eduwh.warehouse import builds
 
-        ensure_landing_tables(Settings.from_env())
+        settings = Settings.from_env()
+        ensure_landing_tables(settings)
+        night = night_as_of(run_moment(dag_run, triggering_asset_events))
+        return builds.begin(settings, dag_run.run_id, night)
 
     build = dbt_build_group()
 
@@ -49,13 +55,18 @@ def eduwh_warehouse():
 
     @task
     def publish_report(dag_run=None, triggering_asset_events=None) -> str:
-        """JSON, DOCX and HTML of the night's as-of date, swapped in atomically."""
+        """JSON, DOCX and HTML of the night's as-of date, swapped in atomically; the build
+        recorded as succeeded."""
         from eduwh.airflow.dags import night_as_of
         from eduwh.config import Settings
         from eduwh.report.publish import publish_latest
+        from eduwh.warehouse import builds
 
+        settings = Settings.from_env()
         night = night_as_of(run_moment(dag_run, triggering_asset_events))
-        return str(publish_latest(Settings.from_env(), night))
+        published = publish_latest(settings, night)
+        builds.succeed(settings, dag_run.run_id, published)
+        return str(published)
 
     @task
     def docs_site() -> str:

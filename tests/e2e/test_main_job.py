@@ -88,6 +88,74 @@ def test_the_report_is_published_and_checked(main_job_run, settings):
     assert any(path.suffix == ".html" for path in latest.iterdir())
 
 
+# The two nights below come before the tests after them, which publish an old night's
+# report and plant a row that fails the build: they need the night's warehouse as built.
+def _last_warehouse_run(settings) -> int:
+    """The id of the latest warehouse DAG run (dag.test() replaces a run of the same
+    logical date by a new one)."""
+    import sqlite3
+
+    with sqlite3.connect(settings.airflow_home / "airflow.db") as db:
+        return db.execute(
+            "select max(id) from dag_run where dag_id = 'eduwh_warehouse'"
+        ).fetchone()[0]
+
+
+def _night(env) -> tuple[dict, str]:
+    again = _eduwh("run", "--as-of", "2019-12-06", env=env)
+    assert again.returncode == 0, (again.stdout[-2000:], again.stderr[-5000:])
+    return json.loads(again.stdout[again.stdout.rindex('{\n  "agency"') :]), again.stderr
+
+
+def test_a_second_night_with_nothing_new_builds_nothing(main_job_run, settings):
+    """Nothing landed since the night's build, of the same as-of date, checked: the
+    warehouse DAG does not run, the terminal says so, stdout has the same figures (the
+    same checkpoint run too)."""
+    env, figures, _ = main_job_run
+    run = _last_warehouse_run(settings)
+    again, terminal = _night(env)
+    assert again == figures
+    assert "nothing new, the figures as of 2019-12-06 are unchanged, published at" in terminal
+    assert _last_warehouse_run(settings) == run
+
+
+def test_a_night_after_a_new_landed_row_builds(main_job_run, settings):
+    """A dossier version the portal sent again (the same record in a new batch): the
+    night builds, and its figures are the same (a new checkpoint run); the night after
+    it builds nothing again."""
+    env, figures, _ = main_job_run
+    with psycopg.connect(env["WAREHOUSE_DSN"], autocommit=True) as conn:
+        record, agency, instance, start, end = conn.execute(
+            "select h.record, b.agency_code, b.source_instance, b.window_start, b.window_end"
+            " from raw.motcua__hoso h join meta.batch b using (batch_id)"
+            " where b.status = 'succeeded' order by h.batch_id desc, h.record_no limit 1"
+        ).fetchone()
+        (batch,) = conn.execute(
+            "insert into meta.batch (source, entity, window_start, window_end, status,"
+            " rows_reported, rows_landed, rows_quarantined, finished_at, run_id, agency_code,"
+            " source_instance) values ('motcua', 'hoso', %s, %s, 'succeeded', 1, 1, 0, now(),"
+            " 'test-sent-again', %s, %s) returning batch_id",
+            (start, end, agency, instance),
+        ).fetchone()
+        conn.execute(
+            "insert into raw.motcua__hoso (batch_id, record_no, record, window_start,"
+            " window_end) values (%s, 1, %s, %s, %s)",
+            (batch, json.dumps(record), start, end),
+        )
+    run = _last_warehouse_run(settings)
+    built, terminal = _night(env)
+    assert "nothing new" not in terminal
+    assert "built: 1 batch(es) since the last build" in terminal
+    assert _last_warehouse_run(settings) > run
+    run = _last_warehouse_run(settings)
+    assert built["quality"]["checkpoint"] == "passed"
+    assert built["quality"]["run_id"] != figures["quality"]["run_id"]
+    assert {**built, "quality": None} == {**figures, "quality": None}
+    after, terminal = _night(env)
+    assert "nothing new" in terminal and after == built
+    assert _last_warehouse_run(settings) == run
+
+
 def test_an_old_night_re_run_by_logical_date_publishes_that_night(main_job_run, settings):
     """The scheduler's way: the warehouse DAG of the 01:00 run of 4 December, re-run
     later, reports as of 3 December (not the wall clock's yesterday)."""

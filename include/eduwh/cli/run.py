@@ -92,6 +92,7 @@ def _night(
     the night, as it always did)."""
     from eduwh import warehouse
     from eduwh.cli.setup import setup
+    from eduwh.warehouse import builds
     from eduwh.warehouse.dbt import dbt_environment
 
     console.line(f"Airflow's and dbt's output: {console.log_path}")
@@ -117,9 +118,20 @@ def _night(
                     for line in failed:
                         console.line(line)
                 step["summary"] = landed_summary(settings, run.run_id)
+        decision = builds.decide(settings, as_of_date, night.agency.code)
+        if not decision.build:  # the last build's figures stand (builds.decide says why)
+            at = decision.published_at.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m-%d %H:%M")
+            console.line(
+                f"{WAREHOUSE_DAG}: nothing new, the figures as of {as_of_date} are unchanged,"
+                f" published at {at} in {decision.report}"
+            )
+            return published_figures(settings, as_of_date, console, announce=False), failures
         with console.step(WAREHOUSE_DAG) as step:
             run = run_dag(WAREHOUSE_DAG, logical_date)
-            step["summary"] = f"{len(run.get_task_instances())} tasks (dbt nodes, checks, report)"
+            step["summary"] = (
+                f"{len(run.get_task_instances())} tasks (dbt nodes, checks, report;"
+                f" built: {decision.reason})"
+            )
     return published_figures(settings, as_of_date, console), failures
 
 
@@ -131,7 +143,7 @@ def night_logical_date(as_of_date: date) -> datetime:
     ) + timedelta(days=1)
 
 
-def published_figures(settings: Settings, as_of_date: date, console) -> dict:
+def published_figures(settings: Settings, as_of_date: date, console, announce: bool = True) -> dict:
     """The figures of the report the night published, or a one-line error."""
     from eduwh.report.publish import latest_published
 
@@ -141,7 +153,8 @@ def published_figures(settings: Settings, as_of_date: date, console) -> dict:
     figures = json.loads((published / "figures.json").read_text())
     if figures.get("as_of") != as_of_date.isoformat():  # the latest is another night's
         raise UserError(f"{WAREHOUSE_DAG} published no report of {as_of_date}; see the log")
-    console.line(f"report published in {published}")
+    if announce:
+        console.line(f"report published in {published}")
     return figures
 
 

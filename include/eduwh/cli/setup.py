@@ -8,7 +8,6 @@ always renders the DAGs from the current project without calling dbt while parsi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from eduwh.config import (
     child_environment,
     environment_command,
 )
+from eduwh.warehouse.dbt import project_hash
 from eduwh.warehouse.docs import docs_site
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
@@ -38,13 +38,13 @@ def setup(settings: Settings, force: bool = False) -> None:
         lambda: _migrate_airflow(settings),
     )
     _step(
-        stamps / f"dbt-manifest-{_tree_hash(DBT_PROJECT)}",
+        stamps / f"dbt-manifest-{project_hash()}",
         force or not (settings.home / "dbt" / "target" / "manifest.json").exists(),
         "dbt manifest",
         lambda: _parse_dbt(settings),
     )
     _step(
-        stamps / f"dbt-docs-{_tree_hash(DBT_PROJECT)}",
+        stamps / f"dbt-docs-{project_hash()}",
         force or not (docs_site(settings) / "index.html").exists(),
         "dbt docs site",
         lambda: _generate_docs(settings),
@@ -112,13 +112,3 @@ def _airflow_version() -> str:
     from importlib.metadata import version
 
     return version("apache-airflow")
-
-
-def _tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    skipped = {"target", "logs", "dbt_packages"}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not skipped & set(path.relative_to(folder).parts):
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]

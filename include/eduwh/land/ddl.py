@@ -131,6 +131,22 @@ do $$ begin
             unique (source, agency_code, entity, record_sha256, reason);
     end if;
 end $$""",
+    # The warehouse DAG's builds (eduwh.warehouse.builds): what each was made of, and
+    # whether it published; a night whose inputs are those of the last one skips it.
+    """
+create table if not exists meta.warehouse_build (
+    build_id bigserial primary key,
+    run_id text,
+    as_of date not null,
+    dbt_project text not null,
+    landed_through bigint not null,
+    agencies text not null,
+    status text not null check (status in ('running', 'succeeded')),
+    checkpoint_run_id text,
+    report text,
+    started_at timestamptz not null default now(),
+    finished_at timestamptz
+)""",
 ]
 
 # The tables of the school files carry the file (and a SIS delivery its stamp) per row.

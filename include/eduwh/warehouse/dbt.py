@@ -14,6 +14,7 @@ in no compiled SQL, no statement dbt logs, no manifest.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from pathlib import Path
@@ -28,7 +29,14 @@ TRANSFORMER = "eduwh_transformer"
 KEY_SETTING = "eduwh.pseudonym_key"
 _KEY_OPTION = re.compile(r"(?:^|\s)-c\s*" + re.escape(KEY_SETTING) + r"=(?:\\.|\S)*")
 
-__all__ = ["DBT_PROJECT_DIR", "DbtError", "dbt_environment", "parse_manifest", "run_dbt"]
+__all__ = [
+    "DBT_PROJECT_DIR",
+    "DbtError",
+    "dbt_environment",
+    "parse_manifest",
+    "project_hash",
+    "run_dbt",
+]
 
 # dbt keeps process-wide state (flags, event logger, adapters): one invocation at a time.
 _lock = threading.Lock()
@@ -114,6 +122,19 @@ def parse_manifest(settings: Settings) -> Path:
     if not manifest.exists():
         raise DbtError(f"dbt parse succeeded but wrote no manifest at {manifest}")
     return manifest
+
+
+def project_hash(folder: Path = DBT_PROJECT_DIR) -> str:
+    """A hash of the dbt project's files (names and bytes; dbt's own output folders left
+    out): the manifest is parsed again when it changes (eduwh setup), and a warehouse
+    build is of the project of its hash (eduwh.warehouse.builds)."""
+    digest = hashlib.sha256()
+    skipped = {"target", "logs", "dbt_packages"}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not skipped & set(path.relative_to(folder).parts):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _failure_message(args: list[str], result, log_path: Path) -> str:
