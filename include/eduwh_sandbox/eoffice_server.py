@@ -24,25 +24,19 @@ that secret packages are never requested).
 from __future__ import annotations
 
 import bisect
-import json
 import mmap
 import os
 import re
-import threading
-from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox.faults import FaultInjector
-from eduwh_sandbox.web import Request, Response, TokenStore, error, unauthorized
+from eduwh_sandbox.oauth2_api import Listing, OAuth2Api, Versions, envelope, paging
+from eduwh_sandbox.web import Response, error
 
 MAX_PAGE_SIZE = 200
-DEFAULT_PAGE_SIZE = 100
 VN_TZ = timezone(timedelta(hours=7))
-FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59)
 _PACKAGE = re.compile(r"^/api/v1/vanban/(\d+)/edxml$")
 
 
@@ -54,112 +48,35 @@ def _local(text: str) -> datetime:
     return moment
 
 
-def _envelope(page: int, page_size: int, total: int, rows: list[bytes]) -> bytes:
-    head = f'{{"page":{page},"page_size":{page_size},"total":{total},"data":['.encode()
-    return head + b",".join(rows) + b"]}"
-
-
-class EofficeApp:
+class EofficeApp(OAuth2Api):
     source = "eoffice"
 
-    def __init__(
-        self,
-        data_dir: Path,
-        meta: dict[str, Any],
-        clock: Callable[[], datetime | None],
-        faults: FaultInjector,
-        tokens: TokenStore,
-    ):
-        self.folder = Path(data_dir) / "eoffice"
-        self.clock = clock
-        self.faults = faults
-        self.tokens = tokens
+    def __init__(self, data_dir: Path, meta: dict[str, Any], *services: Any):
+        super().__init__(data_dir, meta, *services)  # the clock, faults and tokens
         path = self.folder / "vanban.jsonl"
-        lines = ds.read_jsonl_lines(path) if path.exists() else []
-        self.lines = [line.encode("utf-8") for line in lines]
-        self.records: list[dict[str, Any]] = []
-        by_id: dict[Any, list[tuple[datetime, int]]] = defaultdict(list)
-        for i, line in enumerate(lines):
-            rec = json.loads(line)
-            self.records.append(rec)
-            by_id[rec.get("id")].append((_local(rec["cap_nhat_luc"]), i))
-        self.by_id = {k: sorted(v) for k, v in by_id.items()}
-        self._cache: dict[datetime, tuple[list[datetime], list[int]]] = {}
-        self._lock = threading.Lock()
+        self.documents = Versions(
+            ds.read_jsonl_lines(path) if path.exists() else [],
+            key_of=lambda r, i: r.get("id"),
+            time_of=lambda r: _local(r["cap_nhat_luc"]),
+            sort_of=lambda r: r.get("id") or 0,
+            time_field="cap_nhat_luc",
+        )
         self.package_requests: list[int] = []
 
-    # ------------------------------------------------------------------ versions
-    def visible(self, clock: datetime | None) -> tuple[list[datetime], list[int]]:
-        clock = clock or FAR_FUTURE
-        with self._lock:
-            hit = self._cache.get(clock)
-        if hit is not None:
-            return hit
-        rows = []
-        for versions in self.by_id.values():
-            j = bisect.bisect_right(versions, (clock, len(self.lines)))
-            if j:
-                t, i = versions[j - 1]
-                rows.append((t, self.records[i].get("id") or 0, i))
-        rows.sort()
-        result = ([r[0] for r in rows], [r[2] for r in rows])
-        with self._lock:
-            if len(self._cache) > 64:
-                self._cache.clear()
-            self._cache[clock] = result
-        return result
-
-    def latest(self, doc_id: int, clock: datetime | None) -> dict[str, Any] | None:
-        versions = self.by_id.get(doc_id)
-        if not versions:
+    def route(self, path: str) -> Listing | None:
+        if path == "/api/v1/vanban":
+            return self.listing
+        package = _PACKAGE.match(path)
+        if package is None:
             return None
-        j = bisect.bisect_right(versions, (clock or FAR_FUTURE, len(self.lines)))
-        return self.records[versions[j - 1][1]] if j else None
-
-    # ------------------------------------------------------------------ dispatch
-    def handle(self, request: Request) -> Response:
-        if request.path == "/oauth2/token":
-            if request.method != "POST":
-                return error(405, "use POST")
-            decision = self.faults.on_token_call()
-            if decision.status:
-                return error(decision.status, "token service unavailable, try again")
-            return self.tokens.issue(request)
-        package = _PACKAGE.match(request.path)
-        if request.path != "/api/v1/vanban" and package is None:
-            return error(404, f"no such path: {request.path}")
-        if request.method != "GET":
-            return error(405, "use GET")
-        decision = self.faults.on_data_call()
-        if decision.kind == "revoke":
-            self.tokens.revoke_all()
-            return unauthorized()
-        if decision.kind == "429":
-            return error(429, "too many requests", **{"Retry-After": "1"})
-        if decision.kind == "5xx":
-            return error(decision.status or 503, "upstream error")
-        if not self.tokens.valid(request):
-            return unauthorized()
-        if package is not None:
-            response = self.package(int(package.group(1)))
-        else:
-            response = self.listing(request.query)
-        if response.status == 200:
-            response.delay = decision.delay
-            response.reset = decision.kind == "reset"
-        return response
+        return lambda query: self.package(int(package.group(1)))
 
     # ------------------------------------------------------------------ endpoints
     def listing(self, query: dict[str, str]) -> Response:
-        try:
-            page = int(query.get("page", "1"))
-            page_size = int(query.get("page_size", str(DEFAULT_PAGE_SIZE)))
-        except ValueError:
-            return error(400, "page and page_size must be integers")
-        if page < 1 or page_size < 1:
-            return error(400, "page and page_size must be >= 1")
-        if page_size > MAX_PAGE_SIZE:
-            return error(400, f"page_size must be at most {MAX_PAGE_SIZE}")
+        asked = paging(query, MAX_PAGE_SIZE)
+        if isinstance(asked, Response):
+            return asked
+        page, page_size = asked
         loai = query.get("loai") or None
         if loai not in (None, "den", "di"):
             return error(400, "loai must be den or di")
@@ -175,21 +92,23 @@ class EofficeApp:
         start, end = bounds
         if start > end:
             return error(400, "tu must not be after den")
-        times, idx = self.visible(self.clock())
+        times, idx = self.documents.at(self.clock())
         lo, hi = bisect.bisect_left(times, start), bisect.bisect_left(times, end)
-        rows = [i for i in idx[lo:hi] if loai is None or self.records[i].get("loai") == loai]
+        rows = [
+            i for i in idx[lo:hi] if loai is None or self.documents.records[i].get("loai") == loai
+        ]
         key = (loai, query["tu"], query["den"], page_size)
         if self.faults.window_shift(key, page, len(rows), page_size) and rows:
             rows = rows[1:]  # the window's first row is hidden for this answer
         a = (page - 1) * page_size
-        body = _envelope(
-            page, page_size, len(rows), [self.lines[i] for i in rows[a : a + page_size]]
+        body = envelope(
+            page, page_size, len(rows), [self.documents.lines[i] for i in rows[a : a + page_size]]
         )
         return Response(200, body)
 
     def package(self, doc_id: int) -> Response:
         self.package_requests.append(doc_id)
-        rec = self.latest(doc_id, self.clock())
+        rec = self.documents.latest(doc_id, self.clock())
         if rec is None:
             return error(404, f"no document {doc_id}")
         if rec.get("do_mat") != "thuong":

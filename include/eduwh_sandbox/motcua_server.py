@@ -26,156 +26,48 @@ rows (no ``MaHoSo``, bad dates ...) are served like the others; a row without
 from __future__ import annotations
 
 import bisect
-import json
-import threading
-from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from eduwh_sandbox import dataset as ds
-from eduwh_sandbox.faults import FaultInjector
 from eduwh_sandbox.motcua_dataset.timestamps import TS_FORMAT, parse_ts
-from eduwh_sandbox.web import Request, Response, TokenStore, error, unauthorized
+from eduwh_sandbox.oauth2_api import Listing, OAuth2Api, Versions, envelope, paging
+from eduwh_sandbox.web import Response, error
 
 MAX_PAGE_SIZE = 500
-DEFAULT_PAGE_SIZE = 100
-FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59)
 
 
-class _Versions:
-    """Versions of keyed records, answering "latest version of each key at a clock"."""
-
-    def __init__(
-        self,
-        lines: list[str],
-        key_of: Callable[[dict[str, Any], int], str],
-        sort_of: Callable[[dict[str, Any]], str],
-    ):
-        self.lines = [line.encode("utf-8") for line in lines]
-        self.records: list[dict[str, Any]] = []
-        by_key: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
-        self.sort_keys: list[str] = []
-        for i, line in enumerate(lines):
-            rec = json.loads(line)
-            t = parse_ts(rec.get("NgayCapNhat"))
-            if t is None:
-                raise ValueError(f"line {i + 1}: NgayCapNhat is empty; the sandbox cannot place it")
-            self.records.append(rec)
-            self.sort_keys.append(sort_of(rec))
-            by_key[key_of(rec, i)].append((t, i))
-        self.by_key = {k: sorted(v) for k, v in by_key.items()}
-        self._cache: dict[datetime, tuple[list[datetime], list[int]]] = {}
-        self._lock = threading.Lock()
-
-    def at(self, clock: datetime | None) -> tuple[list[datetime], list[int]]:
-        """(times, line numbers) of the visible versions, ordered by (time, sort key)."""
-        clock = clock or FAR_FUTURE
-        with self._lock:
-            hit = self._cache.get(clock)
-            if hit is not None:
-                return hit
-        visible = []
-        for versions in self.by_key.values():
-            j = bisect.bisect_right(versions, (clock, len(self.lines)))
-            if j:
-                t, i = versions[j - 1]
-                visible.append((t, self.sort_keys[i], i))
-        visible.sort()
-        result = ([v[0] for v in visible], [v[2] for v in visible])
-        with self._lock:
-            if len(self._cache) > 64:
-                self._cache.clear()
-            self._cache[clock] = result
-        return result
-
-
-def _envelope(page: int, page_size: int, total: int, rows: list[bytes]) -> bytes:
-    head = f'{{"page":{page},"page_size":{page_size},"total":{total},"data":['.encode()
-    return head + b",".join(rows) + b"]}"
-
-
-class MotcuaApp:
+class MotcuaApp(OAuth2Api):
     source = "motcua"
 
-    def __init__(
-        self,
-        data_dir: Path,
-        meta: dict[str, Any],
-        clock: Callable[[], datetime | None],
-        faults: FaultInjector,
-        tokens: TokenStore,
-    ):
-        folder = Path(data_dir) / "motcua"
-        self.clock = clock
-        self.faults = faults
-        self.tokens = tokens
+    def __init__(self, data_dir: Path, meta: dict[str, Any], *services: Any):
+        super().__init__(data_dir, meta, *services)  # the clock, faults and tokens
         codes = {meta.get("department_code"), (meta.get("agency") or {}).get("code")}
         self.agency_codes = {c for c in codes if c}
-        thutuc = (
-            ds.read_jsonl_lines(folder / "thutuc.jsonl")
-            if (folder / "thutuc.jsonl").exists()
-            else []
+        self.thutuc = Versions(
+            self._lines("thutuc.jsonl"),
+            key_of=lambda r, i: str(r.get("MaTTHC")),
+            time_of=lambda r: parse_ts(r.get("NgayCapNhat")),
+            sort_of=lambda r: str(r.get("MaTTHC")),
+            time_field="NgayCapNhat",
         )
-        hoso = (
-            ds.read_jsonl_lines(folder / "hoso.jsonl") if (folder / "hoso.jsonl").exists() else []
-        )
-        self.thutuc = _Versions(
-            thutuc, lambda r, i: str(r.get("MaTTHC")), lambda r: str(r.get("MaTTHC"))
-        )
-        self.hoso = _Versions(
-            hoso, lambda r, i: r.get("MaHoSo") or f"\x00line{i}", lambda r: r.get("MaHoSo") or ""
+        self.hoso = Versions(
+            self._lines("hoso.jsonl"),
+            key_of=lambda r, i: r.get("MaHoSo") or f"\x00line{i}",  # no MaHoSo: its own
+            time_of=lambda r: parse_ts(r.get("NgayCapNhat")),
+            sort_of=lambda r: r.get("MaHoSo") or "",
+            time_field="NgayCapNhat",
         )
 
-    # ------------------------------------------------------------------ dispatch
-    def handle(self, request: Request) -> Response:
-        if request.path == "/oauth2/token":
-            if request.method != "POST":
-                return error(405, "use POST")
-            decision = self.faults.on_token_call()
-            if decision.status:
-                return error(decision.status, "token service unavailable, try again")
-            return self.tokens.issue(request)
-        if request.path not in ("/api/v1/thutuc", "/api/v1/hoso"):
-            return error(404, f"no such path: {request.path}")
-        if request.method != "GET":
-            return error(405, "use GET")
-        decision = self.faults.on_data_call()
-        if decision.kind == "revoke":
-            self.tokens.revoke_all()
-            return unauthorized()
-        if decision.kind == "429":
-            return error(429, "too many requests", **{"Retry-After": "1"})
-        if decision.kind == "5xx":
-            return error(decision.status or 503, "upstream error")
-        if not self.tokens.valid(request):
-            return unauthorized()
-        if request.path == "/api/v1/thutuc":
-            response = self.catalogue(request.query)
-        else:
-            response = self.dossiers(request.query)
-        if response.status == 200:
-            response.delay = decision.delay
-            response.reset = decision.kind == "reset"
-        return response
+    def _lines(self, name: str) -> list[str]:
+        path = self.folder / name
+        return ds.read_jsonl_lines(path) if path.exists() else []
+
+    def route(self, path: str) -> Listing | None:
+        return {"/api/v1/thutuc": self.catalogue, "/api/v1/hoso": self.dossiers}.get(path)
 
     # ------------------------------------------------------------------ params
-    @staticmethod
-    def _paging(query: dict[str, str]) -> tuple[int, int] | Response:
-        try:
-            page = int(query.get("page", "1"))
-            page_size = int(query.get("page_size", str(DEFAULT_PAGE_SIZE)))
-        except ValueError:
-            return error(400, "page and page_size must be integers")
-        if page < 1:
-            return error(400, "page must be >= 1")
-        if page_size < 1:
-            return error(400, "page_size must be >= 1")
-        if page_size > MAX_PAGE_SIZE:
-            return error(400, f"page_size must be at most {MAX_PAGE_SIZE}")
-        return page, page_size
-
     @staticmethod
     def _ts_param(query: dict[str, str], name: str) -> datetime | Response:
         value = query.get(name)
@@ -188,32 +80,36 @@ class MotcuaApp:
         except ValueError:
             return error(400, f"{name} is not a valid time: {value!r}")
 
+    @staticmethod
+    def _agency_page(query: dict[str, str]) -> tuple[str, int, int] | Response:
+        """(MaCoQuan, page, page_size) of a listing, both listings require them."""
+        asked = paging(query, MAX_PAGE_SIZE)
+        if isinstance(asked, Response):
+            return asked
+        if not query.get("MaCoQuan"):
+            return error(400, "MaCoQuan is required")
+        return (query["MaCoQuan"], *asked)
+
     # ------------------------------------------------------------------ listings
     def catalogue(self, query: dict[str, str]) -> Response:
-        paging = self._paging(query)
-        if isinstance(paging, Response):
-            return paging
-        page, page_size = paging
-        agency = query.get("MaCoQuan")
-        if not agency:
-            return error(400, "MaCoQuan is required")
+        asked = self._agency_page(query)
+        if isinstance(asked, Response):
+            return asked
+        agency, page, page_size = asked
         _, idx = self.thutuc.at(self.clock())
         rows = [i for i in idx if self.thutuc.records[i].get("CoQuanThucHien") == agency]
         rows.sort(key=lambda i: self.thutuc.sort_keys[i])
         lo = (page - 1) * page_size
-        body = _envelope(
+        body = envelope(
             page, page_size, len(rows), [self.thutuc.lines[i] for i in rows[lo : lo + page_size]]
         )
         return Response(200, body)
 
     def dossiers(self, query: dict[str, str]) -> Response:
-        paging = self._paging(query)
-        if isinstance(paging, Response):
-            return paging
-        page, page_size = paging
-        agency = query.get("MaCoQuan")
-        if not agency:
-            return error(400, "MaCoQuan is required")
+        asked = self._agency_page(query)
+        if isinstance(asked, Response):
+            return asked
+        agency, page, page_size = asked
         start = self._ts_param(query, "TuNgay")
         if isinstance(start, Response):
             return start
@@ -223,7 +119,7 @@ class MotcuaApp:
         if start > end:
             return error(400, "TuNgay must not be after DenNgay")
         if agency not in self.agency_codes:
-            return Response(200, _envelope(page, page_size, 0, []))
+            return Response(200, envelope(page, page_size, 0, []))
         times, idx = self.hoso.at(self.clock())
         lo, hi = bisect.bisect_left(times, start), bisect.bisect_left(times, end)
         key = (agency, query["TuNgay"], query["DenNgay"], page_size)
@@ -233,4 +129,4 @@ class MotcuaApp:
         a = lo + (page - 1) * page_size
         b = min(hi, a + page_size)
         rows = [self.hoso.lines[i] for i in idx[a:b]] if a < hi else []
-        return Response(200, _envelope(page, page_size, total, rows))
+        return Response(200, envelope(page, page_size, total, rows))

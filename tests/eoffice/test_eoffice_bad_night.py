@@ -42,10 +42,9 @@ def bad_night(eoffice_dataset, settings):
         app = server.apps["eoffice"]
         injector = server.faults["eoffice"]
         start, end = _local(extract_from().isoformat()), WINDOW_END
-        _, idx = app.visible(server.clock)
-        visible = [
-            app.records[i] for i in idx if start <= _local(app.records[i]["cap_nhat_luc"]) < end
-        ]
+        _, idx = app.documents.at(server.clock)
+        records = app.documents.records
+        visible = [records[i] for i in idx if start <= _local(records[i]["cap_nhat_luc"]) < end]
     print(
         f"e-Office bad night: {seconds:.1f} s, {injector.data_calls} calls, "
         f"waits {injector.waits:.1f} s, {injector.injected}"
