@@ -35,7 +35,9 @@ class AirflowApi:
     def post(self, path: str, body: dict) -> dict:
         return self._call("POST", f"/api/v2{path}", body)
 
-    def patch(self, path: str, body: dict) -> dict:
+    def patch(self, path: str, body: dict, **query) -> dict:
+        if query:  # e.g. update_mask: only those fields (else the body must be whole)
+            path += "?" + urllib.parse.urlencode(query, doseq=True)
         return self._call("PATCH", f"/api/v2{path}", body)
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
@@ -67,10 +69,24 @@ class AirflowApi:
         path = f"/dags/{dag_id}/dagRuns/{quoted}/taskInstances"
         return self.get(path, limit=1000)["task_instances"]
 
-    def task_tries(self, dag_id: str, run_id: str, task_id: str) -> list[dict]:
+    def task_tries(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[dict]:
+        """Every try of a task instance (of a mapped task: of its `map_index`)."""
         quoted = urllib.parse.quote(run_id, safe="")
-        path = f"/dags/{dag_id}/dagRuns/{quoted}/taskInstances/{task_id}/tries"
+        mapped = f"/{map_index}" if map_index >= 0 else ""
+        path = f"/dags/{dag_id}/dagRuns/{quoted}/taskInstances/{task_id}{mapped}/tries"
         return self.get(path)["task_instances"]
+
+    def set_pool_slots(self, pool: str, slots: int) -> dict:
+        # Airflow validates the body as a whole pool (name, slots, include_deferred) even
+        # when update_mask names only the slots: the rest is sent as it is.
+        current = self.get(f"/pools/{pool}")
+        body = {
+            "pool": current["name"],
+            "slots": slots,
+            "description": current.get("description"),
+            "include_deferred": current["include_deferred"],
+        }
+        return self.patch(f"/pools/{pool}", body, update_mask="slots")
 
     def upstream_events(self, dag_id: str, run_id: str) -> list[dict]:
         quoted = urllib.parse.quote(run_id, safe="")
