@@ -84,6 +84,27 @@ def pct(numerator: int | None, denominator: int | None) -> float | None:
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+DOSSIER_KEYS = (  # the dossiers section of report_figures.md, in its order
+    "received",
+    "received_new",
+    "carried_over",
+    "received_online",
+    "received_direct",
+    "received_bcci",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_early_or_on_time",
+    "resolved_late",
+    "in_progress",
+    "in_progress_within_due",
+    "in_progress_overdue",
+    "withdrawn",
+    "stopped",
+    "returned_via_bcci",
+    "pct_resolved_early_or_on_time",
+    "pct_received_bcci",
+)
 DOCUMENT_KEYS = (  # the documents section of report_figures.md, in its order
     "incoming",
     "outgoing",
@@ -114,29 +135,7 @@ def empty_expected(meta: dict[str, Any]) -> dict[str, Any]:
                 "with_bcci_dossiers",
             ]
         ),
-        "dossiers": dict.fromkeys(
-            [
-                "received",
-                "received_new",
-                "carried_over",
-                "received_online",
-                "received_direct",
-                "received_bcci",
-                "resolved",
-                "resolved_early",
-                "resolved_on_time",
-                "resolved_early_or_on_time",
-                "resolved_late",
-                "in_progress",
-                "in_progress_within_due",
-                "in_progress_overdue",
-                "withdrawn",
-                "stopped",
-                "returned_via_bcci",
-                "pct_resolved_early_or_on_time",
-                "pct_received_bcci",
-            ]
-        ),
+        "dossiers": dict.fromkeys(DOSSIER_KEYS),
         "documents": dict.fromkeys(DOCUMENT_KEYS),
         "schools": dict.fromkeys(
             [

@@ -159,31 +159,8 @@ def count_figures(
             else:
                 c["in_progress_overdue"] += 1
 
-    d = {
-        k: c[k]
-        for k in (
-            "received",
-            "received_new",
-            "carried_over",
-            "received_online",
-            "received_direct",
-            "received_bcci",
-            "resolved",
-            "resolved_early",
-            "resolved_on_time",
-        )
-    }
-    d["resolved_early_or_on_time"] = c["resolved_early"] + c["resolved_on_time"]
-    for k in (
-        "resolved_late",
-        "in_progress",
-        "in_progress_within_due",
-        "in_progress_overdue",
-        "withdrawn",
-        "stopped",
-        "returned_via_bcci",
-    ):
-        d[k] = c[k]
+    c["resolved_early_or_on_time"] = c["resolved_early"] + c["resolved_on_time"]
+    d = {k: c[k] for k in ds.DOSSIER_KEYS[:-2]}  # the counts; the two shares follow
     d["pct_resolved_early_or_on_time"] = ds.pct(d["resolved_early_or_on_time"], d["resolved"])
     d["pct_received_bcci"] = ds.pct(d["received_bcci"], d["received_new"])
     if d["received"] != d["resolved"] + d["in_progress"] + d["withdrawn"] + d["stopped"]:
