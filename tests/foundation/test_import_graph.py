@@ -115,3 +115,19 @@ def test_the_stand_ins_are_reached_through_their_entry_point():
     plugin = stand_ins()
     assert plugin.__name__ == "eduwh_sandbox.plugin"
     assert "none" in plugin.FAULT_PROFILES and callable(plugin.SandboxServer)
+
+
+def test_the_report_s_code_imports_without_great_expectations():
+    """Only the checkpoint runs Great Expectations: the report, its guard and the Airflow
+    plugin read the checkpoint's outcome from the quality schema (importing GX took some
+    3 s of each `eduwh report`). In a fresh interpreter, where no other test imported it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, eduwh.quality, eduwh.report.publish, eduwh.cli.report;"
+        " print('great_expectations' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"

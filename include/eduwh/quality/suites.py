@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 import great_expectations.expectations as gxe
 
 from eduwh.config import Settings
-
-CRITICAL, WARNING = "critical", "warning"
+from eduwh.quality.outcome import CRITICAL, WARNING
 
 # Year-over-year movement of a headline figure beyond this (percent, either direction)
 # is raised as a warning. Override with EDUWH_QUALITY_YOY_BAND_PCT.
