@@ -1,4 +1,5 @@
-"""The nightly Great Expectations checkpoint over the warehouse, and the report's guard.
+"""The nightly Great Expectations checkpoint over the warehouse (its recorded outcome and
+the report's guard on it are in outcome.py, which imports without GX).
 
 One checkpoint per build: every suite of `suites.py` whose tables exist runs against the
 warehouse through a GX PostgreSQL data source, as the transformer role, and the build's
@@ -29,15 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 from eduwh import warehouse
 from eduwh.config import PROJECT_ROOT, Settings
 from eduwh.quality.dbt_tests import test_rows
-from eduwh.quality.outcome import (
-    TRANSFORMER,
-    WARNING,
-    CheckpointOutcome,
-    ChecksFailed,
-    describe,
-    guard,
-    latest_outcome,
-)
+from eduwh.quality.outcome import TRANSFORMER, WARNING, CheckpointOutcome, describe
 from eduwh.quality.suites import SuiteSpec, planned_suites
 
 log = logging.getLogger(__name__)
@@ -47,14 +40,7 @@ DATA_SOURCE = "eduwh_warehouse"
 CHECKPOINT = "eduwh_nightly"
 DOCS_SITE = "eduwh_data_docs"
 
-__all__ = [
-    "CheckpointOutcome",
-    "ChecksFailed",
-    "guard",
-    "latest_outcome",
-    "run_checkpoint",
-    "gx_connection_string",
-]
+__all__ = ["run_checkpoint", "gx_connection_string"]
 
 QUALITY_DDL = [
     """create table if not exists quality.checkpoint_run (
