@@ -5,6 +5,7 @@ pupils or staff is readable by the analysts' role."""
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from decimal import Decimal
 
 import psycopg
@@ -119,3 +120,26 @@ def test_no_personal_data_readable_by_the_reader(built):
             r[0] for r in conn.execute("select record::text from raw.csdl_moet__hoc_sinh")
         )
         assert planted["identity_numbers"][0] in raw
+
+
+def test_without_the_vendors_exports_their_figures_are_null(settings, small_province):
+    """report_figures.md: "a figure the warehouse cannot know is `null`, never invented".
+    csdl.moet landed, the SIS drop folder never did: the report's counts are the
+    generator's, the three figures of the vendors' exports are null (they read 0 before:
+    found on a night of a data set holding only csdl_moet/)."""
+    from eduwh.report.figures import FIGURE_SOURCE, report_figures
+
+    data_dir, result = small_province
+    db = new_database(settings)
+    with serve_moet(data_dir) as server:
+        extract_load_moet(
+            db, school_year="2019-2020", base_url=server.base_url + "/moet", api_key=API_KEY
+        )
+    run_dbt(db, ["build", "--select", "+tag:schools", "+rpt_source_freshness", "--quiet"])
+    schools = report_figures(db, 2019, date(2019, 12, 6))["schools"]
+    from_sis = {key for key, source in FIGURE_SOURCE.items() if source == "sis"}
+    assert {key: schools[key] for key in from_sis} == dict.fromkeys(from_sis)
+    counted = ("schools", "classes", "students", "teachers")
+    assert {key: schools[key] for key in counted} == {
+        key: result["schools"][key] for key in counted
+    }

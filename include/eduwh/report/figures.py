@@ -23,6 +23,13 @@ SECTION_SOURCE = {
     "documents": "eoffice",
     "schools": "csdl_moet",
 }
+# Figures of a section that come from another source than the section's: the vendors'
+# exports (contracts/sis_exports.md). Without it landed they are null, not 0.
+FIGURE_SOURCE = {
+    "schools_on_smas": "sis",
+    "schools_on_vnedu": "sis",
+    "students_matched_pct": "sis",
+}
 # Section -> (mart, column prefix, the contract's keys in order).
 SECTIONS = {
     "procedures": (
@@ -169,12 +176,21 @@ def report_figures(settings: Settings, year: int, as_of: date) -> dict:
             "year": year,
             "as_of": as_of.isoformat(),
         }
+        known_sources = landed | {None}  # None: the section of no source (manual)
         for section, (mart, prefix, keys) in SECTIONS.items():
             source = SECTION_SOURCE.get(section)
-            known = source is None or source in landed
             columns = [prefix + key for key in keys]
-            row = _row(conn, mart, columns, settings.agency.code, year, as_of) if known else None
-            figures[section] = {key: _plain(row[prefix + key]) if row else None for key in keys}
+            row = (
+                _row(conn, mart, columns, settings.agency.code, year, as_of)
+                if source in known_sources
+                else None
+            )
+            figures[section] = {
+                key: _plain(row[prefix + key])
+                if row and FIGURE_SOURCE.get(key, source) in known_sources
+                else None
+                for key in keys
+            }
         figures["indicators_766"] = _indicators_766(
             conn, settings.agency.code, year, as_of, "motcua" in landed
         )
